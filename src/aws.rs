@@ -1,0 +1,290 @@
+//! The only module that touches the AWS SDK. Everything else speaks rolex's
+//! own types: [`Credentials`], [`Identity`], [`AssumeRole`].
+
+use std::fmt;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::types::Tag;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{UserError, failed};
+
+/// AWS credentials. `Debug` never shows the secret parts.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// RFC 3339, UTC, exactly as STS sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<String>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+/// Who a set of credentials is (STS GetCallerIdentity).
+#[derive(Debug, Clone, Serialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+/// One AssumeRole request, in rolex's words.
+#[derive(Debug, Clone)]
+pub struct AssumeRole<'a> {
+    pub arn: &'a str,
+    pub session_name: &'a str,
+    pub duration: u32,
+    pub external_id: Option<&'a str>,
+    pub source_identity: Option<&'a str>,
+    pub tags: Vec<(&'a str, &'a str)>,
+    pub mfa: Option<(&'a str, &'a str)>,
+}
+
+/// The STS operations rolex needs, so session logic can be tested with a fake.
+pub trait Sts {
+    fn get_session_token(&self, creds: &Credentials, duration: u32, mfa: Option<(&str, &str)>) -> Result<Credentials, UserError>;
+    fn assume_role(&self, creds: &Credentials, req: &AssumeRole<'_>) -> Result<Credentials, UserError>;
+    fn get_caller_identity(&self, creds: &Credentials) -> Result<Identity, UserError>;
+}
+
+/// The AWS SDK with a small runtime of its own; created only by commands that
+/// talk to AWS.
+pub struct Aws {
+    runtime: tokio::runtime::Runtime,
+    region: String,
+}
+
+impl Aws {
+    pub fn new(region: &str) -> anyhow::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        Ok(Self { runtime, region: region.to_string() })
+    }
+
+    async fn sdk_config(&self, creds: Option<&Credentials>) -> aws_config::SdkConfig {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(aws_config::Region::new(self.region.clone()))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(20))
+                    .build(),
+            );
+        if let Some(c) = creds {
+            loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                c.access_key_id.clone(),
+                c.secret_access_key.clone(),
+                c.session_token.clone(),
+                None,
+                "rolex",
+            ));
+        } else {
+            loader = loader.no_credentials();
+        }
+        loader.load().await
+    }
+
+    fn sts(&self, creds: &Credentials) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.runtime.block_on(self.sdk_config(Some(creds))))
+    }
+
+    fn iam(&self, creds: &Credentials) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.runtime.block_on(self.sdk_config(Some(creds))))
+    }
+
+    /// Credentials of a profile in the AWS shared config/credentials files.
+    pub fn profile_credentials(&self, profile: &str) -> Result<Credentials, UserError> {
+        let provider = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build();
+        self.runtime.block_on(provider.provide_credentials()).map(from_sdk_credentials).map_err(|e| {
+            failed(format!("cannot get credentials from AWS profile {profile:?}: {}", error_chain(&e)))
+                .hint("check ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE/AWS_SHARED_CREDENTIALS_FILE)")
+        })
+    }
+
+    /// Credentials from the AWS default chain of this process's environment.
+    pub fn default_chain_credentials(&self) -> Result<Credentials, UserError> {
+        let result = self.runtime.block_on(async {
+            let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+                .region(aws_config::Region::new(self.region.clone()))
+                .build()
+                .await;
+            chain.provide_credentials().await
+        });
+        result.map(from_sdk_credentials).map_err(|e| {
+            failed(format!("no AWS credentials to start from: {}", error_chain(&e)))
+                .hint("set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or add a source: rolex add main")
+        })
+    }
+
+    pub fn get_user_name(&self, creds: &Credentials) -> Result<String, UserError> {
+        let out = self.runtime.block_on(self.iam(creds).get_user().send()).map_err(|e| sdk_error("IAM GetUser", &e))?;
+        Ok(out.user().map(|u| u.user_name().to_string()).unwrap_or_default())
+    }
+
+    pub fn list_mfa_devices(&self, creds: &Credentials, user: &str) -> Result<Vec<String>, UserError> {
+        let out = self
+            .runtime
+            .block_on(self.iam(creds).list_mfa_devices().user_name(user).send())
+            .map_err(|e| sdk_error("IAM ListMFADevices", &e))?;
+        Ok(out.mfa_devices().iter().map(|d| d.serial_number().to_string()).collect())
+    }
+
+    pub fn list_access_keys(&self, creds: &Credentials, user: &str) -> Result<Vec<String>, UserError> {
+        let out = self
+            .runtime
+            .block_on(self.iam(creds).list_access_keys().user_name(user).send())
+            .map_err(|e| sdk_error("IAM ListAccessKeys", &e))?;
+        Ok(out.access_key_metadata().iter().filter_map(|k| k.access_key_id().map(str::to_string)).collect())
+    }
+
+    pub fn create_access_key(&self, creds: &Credentials, user: &str) -> Result<Credentials, UserError> {
+        let out = self
+            .runtime
+            .block_on(self.iam(creds).create_access_key().user_name(user).send())
+            .map_err(|e| sdk_error("IAM CreateAccessKey", &e))?;
+        let key = out.access_key().ok_or_else(|| failed("IAM CreateAccessKey returned no key"))?;
+        Ok(Credentials {
+            access_key_id: key.access_key_id().to_string(),
+            secret_access_key: key.secret_access_key().to_string(),
+            session_token: None,
+            expiration: None,
+        })
+    }
+
+    pub fn delete_access_key(&self, creds: &Credentials, user: &str, key_id: &str) -> Result<(), UserError> {
+        self.runtime
+            .block_on(self.iam(creds).delete_access_key().user_name(user).access_key_id(key_id).send())
+            .map_err(|e| sdk_error("IAM DeleteAccessKey", &e))?;
+        Ok(())
+    }
+}
+
+impl Sts for Aws {
+    fn get_session_token(&self, creds: &Credentials, duration: u32, mfa: Option<(&str, &str)>) -> Result<Credentials, UserError> {
+        let mut req = self.sts(creds).get_session_token().duration_seconds(duration as i32);
+        if let Some((serial, code)) = mfa {
+            req = req.serial_number(serial).token_code(code);
+        }
+        let out = self.runtime.block_on(req.send()).map_err(|e| sdk_error("STS GetSessionToken", &e))?;
+        out.credentials().map(from_sts_credentials).ok_or_else(|| failed("STS GetSessionToken returned no credentials"))
+    }
+
+    fn assume_role(&self, creds: &Credentials, r: &AssumeRole<'_>) -> Result<Credentials, UserError> {
+        let mut req = self
+            .sts(creds)
+            .assume_role()
+            .role_arn(r.arn)
+            .role_session_name(r.session_name)
+            .duration_seconds(r.duration as i32)
+            .set_external_id(r.external_id.map(str::to_string))
+            .set_source_identity(r.source_identity.map(str::to_string));
+        for (k, v) in &r.tags {
+            req = req.tags(Tag::builder().key(*k).value(*v).build().expect("key and value are set"));
+        }
+        if let Some((serial, code)) = r.mfa {
+            req = req.serial_number(serial).token_code(code);
+        }
+        let out = self.runtime.block_on(req.send()).map_err(|e| sdk_error(&format!("STS AssumeRole of {}", r.arn), &e))?;
+        out.credentials().map(from_sts_credentials).ok_or_else(|| failed("STS AssumeRole returned no credentials"))
+    }
+
+    fn get_caller_identity(&self, creds: &Credentials) -> Result<Identity, UserError> {
+        let out = self
+            .runtime
+            .block_on(self.sts(creds).get_caller_identity().send())
+            .map_err(|e| sdk_error("STS GetCallerIdentity", &e))?;
+        Ok(Identity {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
+            user_id: out.user_id().unwrap_or_default().to_string(),
+        })
+    }
+}
+
+fn from_sts_credentials(c: &aws_sdk_sts::types::Credentials) -> Credentials {
+    Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: c.secret_access_key().to_string(),
+        session_token: Some(c.session_token().to_string()),
+        expiration: c.expiration().fmt(aws_smithy_types::date_time::Format::DateTime).ok(),
+    }
+}
+
+fn from_sdk_credentials(c: aws_credential_types::Credentials) -> Credentials {
+    Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: c.secret_access_key().to_string(),
+        session_token: c.session_token().map(str::to_string),
+        expiration: c.expiry().and_then(|t| {
+            aws_smithy_types::DateTime::from(t).fmt(aws_smithy_types::date_time::Format::DateTime).ok()
+        }),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// Turns an SDK error into one clear line and a hint. Never includes request
+/// parameters (they can hold an MFA code or tags with secrets).
+fn sdk_error<E, R>(what: &str, err: &SdkError<E, R>) -> UserError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug,
+{
+    match err {
+        SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
+            let code = err.code().unwrap_or("");
+            let message = err.message().unwrap_or("").trim();
+            let detail = if message.is_empty() { code.to_string() } else { format!("{code}: {message}") };
+            let lower = message.to_ascii_lowercase();
+            if lower.contains("multifactorauthentication") || lower.contains("mfa") && code == "AccessDenied" {
+                return failed(format!("{what} failed: wrong or already used MFA code ({detail})"))
+                    .hint("wait for the next code from your MFA device and try again");
+            }
+            match code {
+                "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => failed(format!("{what} failed: the credentials used have expired ({detail})"))
+                    .hint("run `rolex clear` and switch again; check the machine's clock if it keeps happening"),
+                "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => failed(format!("{what} was denied ({detail})"))
+                    .hint("check the role's trust policy and that your user may sts:AssumeRole it (with MFA if the policy asks)"),
+                "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException" => {
+                    failed(format!("{what} failed: the access key is not valid ({detail})"))
+                        .hint("store a working key: rolex add SOURCE")
+                }
+                "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => failed(format!("{what} was throttled by AWS ({detail})"))
+                    .hint("wait a moment and try again"),
+                "" => failed(format!("{what} failed: {}", error_chain(err))),
+                _ => failed(format!("{what} failed: {detail}")),
+            }
+        }
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            failed(format!("{what} failed: cannot reach AWS ({})", error_chain(err)))
+                .hint("check the network (and AWS_ENDPOINT_URL if you set it)")
+        }
+        _ => failed(format!("{what} failed: {}", error_chain(err))),
+    }
+}

@@ -1,0 +1,168 @@
+//! Every clap type; no logic.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Switch from your IAM user to IAM roles in other AWS accounts, with MFA,
+/// for just as long as a task needs.
+#[derive(Debug, Parser)]
+#[command(name = "rolex", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags that every command takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// Why you need the role (audit trail, `{reason}` in templates)
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// MFA code (6 digits); skips the prompt
+    #[arg(long, global = true, value_name = "CODE")]
+    pub token: Option<String>,
+    /// Role session length, 15m..12h (for example 30m, 2h)
+    #[arg(long, global = true, value_name = "D")]
+    pub duration: Option<String>,
+    /// AWS region inside the role
+    #[arg(long, global = true, value_name = "R")]
+    pub region: Option<String>,
+    /// Answer yes to confirmations (for scripts)
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Neither read nor write cached sessions
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Become ROLE in this shell (a subshell without the shell hook)
+    Switch {
+        /// Role name from the profile file, or a role ARN; none: pick from a list
+        role: Option<String>,
+        /// Start a subshell even when the shell hook is loaded
+        #[arg(long)]
+        subshell: bool,
+        /// Allow a subshell inside another rolex subshell
+        #[arg(long)]
+        nest: bool,
+    },
+    /// Leave the role: restore the environment from before the switch
+    Exit,
+    /// Run one command as ROLE (default: the active role, else defaults.role)
+    Exec {
+        /// Role name or ARN
+        role: Option<String>,
+        /// The command and its arguments
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Print the role's variables for eval, CI or tools
+    Env {
+        /// Role name or ARN (default: the active role, else defaults.role)
+        role: Option<String>,
+        #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
+        format: EnvFormat,
+    },
+    /// Print AWS credential_process JSON (Version 1) for ROLE
+    CredentialProcess {
+        /// Role name or ARN
+        role: String,
+    },
+    /// List roles with account, role ARN, MFA and time left on cached sessions
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The active role in this shell and its time left
+    Status {
+        #[arg(long)]
+        json: bool,
+        /// Ask STS GetCallerIdentity who we are
+        #[arg(long)]
+        check: bool,
+    },
+    /// A prompt segment for the active role; empty outside a role
+    Prompt {
+        /// Template with {role} {account} {alias} {left} {mark}
+        #[arg(long, value_name = "TEMPLATE")]
+        format: Option<String>,
+        /// Wrap colour codes for this shell's prompt (bash, zsh; others: plain)
+        #[arg(long, value_name = "SHELL")]
+        shell: Option<String>,
+        /// No colour
+        #[arg(long)]
+        no_color: bool,
+    },
+    /// Print the shell hook to eval in your shell's rc file
+    Init {
+        #[arg(value_enum)]
+        shell: Shell,
+        /// Also put the role segment in front of the shell's prompt
+        #[arg(long)]
+        prompt: bool,
+    },
+    /// Store the long-term access key of SOURCE in the secret store
+    Add {
+        source: String,
+        /// Take AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment
+        #[arg(long)]
+        from_env: bool,
+    },
+    /// Delete SOURCE's key and every session made from it
+    Remove { source: String },
+    /// Replace SOURCE's access key with a new one (IAM), then delete the old one
+    Rotate { source: String },
+    /// Forget cached sessions
+    Clear {
+        /// Only this role's session
+        role: Option<String>,
+        /// Every cached session, MFA sessions included
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print a completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Write man pages into DIR
+    #[command(hide = true)]
+    Man { dir: std::path::PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum EnvFormat {
+    Sh,
+    Fish,
+    Pwsh,
+    Json,
+    Dotenv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Pwsh,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definition_is_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+}

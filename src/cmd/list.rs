@@ -1,0 +1,61 @@
+//! `rolex list`: the roles of the profile file and their cached sessions.
+
+use serde_json::json;
+
+use super::Ctx;
+use crate::session::format_left;
+
+pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
+    let mut sessions = ctx.sessions()?;
+    let mut store_error = None;
+    let mut rows = Vec::new();
+    for role in ctx.config.roles.values() {
+        let left = if ctx.common.no_cache || store_error.is_some() {
+            None
+        } else {
+            match sessions.cached_seconds_left(&role.name) {
+                Ok(l) => l,
+                Err(e) => {
+                    store_error = Some(e);
+                    None
+                }
+            }
+        };
+        rows.push((role, left));
+    }
+    if json_out {
+        let items: Vec<_> = rows
+            .iter()
+            .map(|(r, left)| {
+                json!({
+                    "name": r.name,
+                    "account": r.account,
+                    "account_alias": r.account_alias,
+                    "role_arn": r.arn,
+                    "source": r.source,
+                    "mfa": r.mfa,
+                    "via": r.via,
+                    "description": r.description,
+                    "cached_seconds_left": left,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items)?);
+    } else if rows.is_empty() {
+        println!("no roles: add [roles.NAME] to the profile file");
+    } else {
+        println!("{:<20} {:<26} {:<4} {:<8} ROLE ARN", "ROLE", "ACCOUNT", "MFA", "CACHED");
+        for (r, left) in &rows {
+            let account = match &r.account_alias {
+                Some(a) => format!("{a} ({})", r.account),
+                None => r.account.clone(),
+            };
+            let cached = left.map_or("-".to_string(), format_left);
+            println!("{:<20} {:<26} {:<4} {:<8} {}", r.name, account, if r.mfa { "yes" } else { "no" }, cached, r.arn);
+        }
+    }
+    if let Some(e) = store_error {
+        eprintln!("rolex: cached sessions not shown: {}", e.message);
+    }
+    Ok(0)
+}

@@ -1,0 +1,129 @@
+//! One file per subcommand; this one dispatches and holds what they share.
+
+mod creds;
+mod init;
+mod list;
+mod prompt;
+mod secrets;
+mod status;
+mod switch;
+
+use crate::cli::{Cli, Command, Common};
+use crate::config::{self, Config};
+use crate::env::Env;
+use crate::error::{UserError, failed, usage};
+use crate::profile::{self, Overrides, Plan};
+use crate::session::{self, Sessions};
+use crate::template::Values;
+
+/// Runs a command; the result is the exit code.
+pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
+    // Commands that run at every prompt or shell start: environment only.
+    match &cli.command {
+        Command::Prompt { format, shell, no_color } => return prompt::run(env, format.as_deref(), shell.as_deref(), *no_color),
+        Command::Init { shell, prompt } => return init::init(*shell, *prompt),
+        Command::Completions { shell } => return init::completions(*shell),
+        Command::Man { dir } => return init::man(dir),
+        _ => {}
+    }
+    if !matches!(cli.command, Command::Switch { .. } | Command::Exit | Command::CredentialProcess { .. }) {
+        warn_if_expired(env);
+    }
+    let ctx = Ctx { env, config: config::load(env)?, common: cli.common };
+    match cli.command {
+        Command::Switch { role, subshell, nest } => switch::switch(&ctx, role, subshell, nest),
+        Command::Exit => switch::exit(&ctx),
+        Command::Exec { role, command } => creds::exec(&ctx, role, &command),
+        Command::Env { role, format } => creds::env(&ctx, role, format),
+        Command::CredentialProcess { role } => creds::credential_process(&ctx, &role),
+        Command::List { json } => list::list(&ctx, json),
+        Command::Status { json, check } => status::status(&ctx, json, check),
+        Command::Add { source, from_env } => secrets::add(&ctx, &source, from_env),
+        Command::Remove { source } => secrets::remove(&ctx, &source),
+        Command::Rotate { source } => secrets::rotate(&ctx, &source),
+        Command::Clear { role, all } => secrets::clear(&ctx, role, all),
+        Command::Prompt { .. } | Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } => {
+            unreachable!("handled above")
+        }
+    }
+}
+
+/// A role whose session ran out while the shell is still in it: say so.
+fn warn_if_expired(env: &Env) {
+    let (Some(role), Some(exp)) = (env.non_empty("ROLEX_ROLE"), env.non_empty("AWS_CREDENTIAL_EXPIRATION")) else {
+        return;
+    };
+    if let Some(left) = session::seconds_left(exp)
+        && left <= 0
+    {
+        eprintln!(
+            "rolex: the session of role {role} expired {} ago; `rolex switch {role}` renews it, `rolex exit` leaves it",
+            session::format_left(-left)
+        );
+    }
+}
+
+/// What every command that reaches AWS shares.
+pub struct Ctx<'a> {
+    pub env: &'a Env,
+    pub config: Config,
+    pub common: Common,
+}
+
+impl Ctx<'_> {
+    pub fn overrides(&self) -> Result<Overrides, UserError> {
+        let duration = match &self.common.duration {
+            Some(d) => Some(config::role_duration(d).map_err(|m| usage(format!("--duration: {m}")))?),
+            None => None,
+        };
+        Ok(Overrides { duration, region: self.common.region.clone(), reason: self.common.reason.clone() })
+    }
+
+    pub fn values(&self) -> Values {
+        Values {
+            user: self.env.non_empty("USER").or(self.env.non_empty("LOGNAME")).unwrap_or("rolex").to_string(),
+            host: hostname(),
+            ..Values::default()
+        }
+    }
+
+    pub fn plan(&self, role: &str) -> Result<Plan, UserError> {
+        profile::resolve(&self.config, role, &self.overrides()?, &self.values())
+    }
+
+    /// ROLE as given, else the active role, else `defaults.role`.
+    pub fn pick_role(&self, role: Option<String>) -> Result<String, UserError> {
+        role.or_else(|| self.env.non_empty("ROLEX_ROLE").map(str::to_string))
+            .or_else(|| self.config.defaults.role.clone())
+            .ok_or_else(|| usage("no role named, none active, and no defaults.role").hint("name one: `rolex list` shows the roles"))
+    }
+
+    pub fn sessions(&self) -> Result<Sessions<'_>, UserError> {
+        Sessions::new(self.env, self.common.token.clone(), !self.common.no_cache, session::DEFAULT_MARGIN)
+    }
+
+    /// Roles marked `confirm` ask first, unless `--yes`.
+    pub fn confirm(&self, plan: &Plan) -> Result<(), UserError> {
+        if !plan.confirm || self.common.yes {
+            return Ok(());
+        }
+        let term = crate::shell::tty_term()
+            .ok_or_else(|| failed(format!("role {} asks for confirmation and there is no terminal", plan.role)).hint("pass --yes"))?;
+        let what = plan.description.as_deref().map_or(String::new(), |d| format!(" ({d})"));
+        let ok = dialoguer::Confirm::new()
+            .with_prompt(format!("Switch to {}{what} in account {}?", plan.role, plan.account_alias.as_deref().unwrap_or(&plan.account)))
+            .default(false)
+            .interact_on(&term)
+            .map_err(|e| failed(format!("cannot ask for confirmation: {e}")))?;
+        if ok { Ok(()) } else { Err(failed("not confirmed; nothing was changed")) }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().split('.').next().unwrap_or("").to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_string())
+}

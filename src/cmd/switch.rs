@@ -1,0 +1,130 @@
+//! `switch` and `exit`: with the shell hook, print a script for the current
+//! shell to eval; without it, a subshell.
+
+use std::process::Command;
+
+use super::Ctx;
+use crate::env::{HOOK_VAR, SAVED_VAR};
+use crate::error::{failed, usage};
+use crate::output::RoleVars;
+use crate::session;
+use crate::shell;
+
+pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> anyhow::Result<i32> {
+    let hook = if subshell { None } else { shell::hook_format(ctx.env) };
+    if hook.is_none() && !nest && let Some(active) = ctx.env.non_empty("ROLEX_SUBSHELL").and(ctx.env.non_empty("ROLEX_ROLE")) {
+        return Err(usage(format!("this shell is already a rolex subshell (role {active}); a subshell in it would stack roles"))
+            .hint("`exit` it first, or pass --nest to start one anyway")
+            .into());
+    }
+    let role = match role {
+        Some(r) => r,
+        None => pick(ctx)?,
+    };
+    let plan = ctx.plan(&role)?;
+    ctx.confirm(&plan)?;
+    let mut sessions = ctx.sessions()?;
+    let session = sessions.role(&plan)?;
+    let vars = RoleVars::new(&plan, &session.credentials, sessions.original());
+    let mut inside = vars.apply(sessions.original());
+    let left = session.credentials.expiration.as_deref().and_then(session::seconds_left).map(session::format_left);
+    let until = left.map_or(String::new(), |l| format!(" for {l}"));
+    let account = plan.account_alias.clone().unwrap_or(plan.account.clone());
+    if let Some(format) = hook {
+        print!("{}", shell::switch_script(format, ctx.env, &inside));
+        eprintln!("rolex: now {} in {account}{until}", plan.role);
+        return Ok(0);
+    }
+    // A subshell: the role's environment and a marker naming this process,
+    // so `rolex exit` inside can end it.
+    inside.remove(SAVED_VAR);
+    inside.remove(HOOK_VAR);
+    inside.set("ROLEX_SUBSHELL", std::process::id().to_string());
+    let shell_path = ctx.env.non_empty("SHELL").unwrap_or("/bin/sh").to_string();
+    eprintln!("rolex: starting {shell_path} as {} in {account}{until}; `exit` or Ctrl-D leaves it", plan.role);
+    let mut cmd = Command::new(&shell_path);
+    cmd.env_clear();
+    for (k, v) in inside.iter() {
+        cmd.env(k, v);
+    }
+    let status = cmd.status().map_err(|e| failed(format!("cannot start {shell_path}: {e}")))?;
+    eprintln!("rolex: left {}", plan.role);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if status.signal() == Some(1) {
+            return Ok(0); // ended by `rolex exit`
+        }
+    }
+    Ok(status.code().unwrap_or(0))
+}
+
+/// The fuzzy picker over the profile file's roles.
+fn pick(ctx: &Ctx) -> anyhow::Result<String> {
+    let names: Vec<&String> = ctx.config.roles.keys().collect();
+    if names.is_empty() {
+        return Err(usage("the profile file has no roles to pick from").hint("name a role ARN, or add [roles.NAME]").into());
+    }
+    let items: Vec<String> = ctx
+        .config
+        .roles
+        .values()
+        .map(|r| {
+            let acct = r.account_alias.clone().unwrap_or(r.account.clone());
+            format!("{:<20} {:<14} {}", r.name, acct, r.description.as_deref().unwrap_or(""))
+        })
+        .collect();
+    let term = shell::tty_term().ok_or_else(|| usage("no role named and no terminal to pick one on").hint("rolex switch ROLE"))?;
+    let chosen = dialoguer::FuzzySelect::new()
+        .with_prompt("Role")
+        .items(&items)
+        .default(0)
+        .interact_on_opt(&term)
+        .map_err(|e| failed(format!("cannot show the role picker: {e}")))?;
+    match chosen {
+        Some(i) => Ok(names[i].clone()),
+        None => Err(failed("no role picked; nothing was changed").into()),
+    }
+}
+
+pub fn exit(ctx: &Ctx) -> anyhow::Result<i32> {
+    let env = ctx.env;
+    let role = env.non_empty("ROLEX_ROLE");
+    if let (Some(format), Some(saved)) = (shell::hook_format(env), env.saved()) {
+        print!("{}", shell::exit_script(format, &saved));
+        eprintln!("rolex: left {}", role.unwrap_or("the role"));
+        return Ok(0);
+    }
+    if let Some(owner) = env.non_empty("ROLEX_SUBSHELL") {
+        return end_subshell(owner, role.unwrap_or("the role"));
+    }
+    match role {
+        Some(r) => Err(failed(format!("role {r} was set in this shell without the rolex hook, so rolex cannot change it back"))
+            .hint("close this shell, or load the hook: eval \"$(rolex init bash)\" (zsh, fish, pwsh likewise)")
+            .into()),
+        None => Err(failed("no role is active in this shell").into()),
+    }
+}
+
+/// Ends the subshell rolex started: our parent is that shell, and its
+/// parent is the rolex process named in ROLEX_SUBSHELL.
+fn end_subshell(owner: &str, role: &str) -> anyhow::Result<i32> {
+    #[cfg(unix)]
+    {
+        let shell_pid = std::os::unix::process::parent_id();
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{shell_pid}/stat")) {
+            let grandparent = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)).unwrap_or("");
+            if grandparent != owner {
+                return Err(failed("rolex exit must be run at the prompt of the rolex subshell").hint("or type `exit`").into());
+            }
+        }
+        eprintln!("rolex: leaving {role}");
+        let ok = Command::new("kill").arg("-HUP").arg(shell_pid.to_string()).status().is_ok_and(|s| s.success());
+        if ok { Ok(0) } else { Err(failed("cannot end the subshell").hint("type `exit`").into()) }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (owner, role);
+        Err(failed("rolex exit cannot end a subshell on this system").hint("type `exit`").into())
+    }
+}

@@ -1,0 +1,261 @@
+//! Getting a usable role session: the cache, else source credentials, MFA
+//! and STS, then the cache again.
+
+use std::cell::OnceCell;
+
+use serde::{Deserialize, Serialize};
+
+use crate::aws::{AssumeRole, Aws, Credentials, Sts};
+use crate::config::SourceKind;
+use crate::source;
+use crate::env::Env;
+use crate::error::{UserError, failed};
+use crate::mfa::MfaSource;
+use crate::profile::{CHAINED_MAX, Plan};
+use crate::store::{self, SecretStore};
+
+/// Default: a cached session is reused until 5 minutes before it expires.
+pub const DEFAULT_MARGIN: i64 = 300;
+
+/// Seconds from now until an RFC 3339 time (negative once past).
+pub fn seconds_left(expiration: &str) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(expiration, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((t - time::OffsetDateTime::now_utc()).whole_seconds())
+}
+
+/// "42m", "1h05m", "30s".
+pub fn format_left(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{}s", s.max(0)),
+        s if s < 3600 => format!("{}m", s / 60),
+        s => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedRole {
+    fingerprint: String,
+    credentials: Credentials,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedMfa {
+    serial: String,
+    credentials: Credentials,
+}
+
+/// Store key of a role's cached session.
+pub fn role_key(role: &str) -> String {
+    format!("role/{role}")
+}
+
+/// Store key of a source's cached MFA session.
+pub fn mfa_key(source: &str) -> String {
+    format!("mfa/{source}")
+}
+
+/// A role session.
+pub struct Session {
+    pub credentials: Credentials,
+}
+
+/// Makes role sessions for one rolex process: it opens the SDK and the
+/// secret store only when needed, and asks for MFA at most once.
+pub struct Sessions<'a> {
+    env: &'a Env,
+    original: Env,
+    in_role: bool,
+    aws: OnceCell<Aws>,
+    store: Option<Box<dyn SecretStore>>,
+    mfa: MfaSource,
+    cache: bool,
+    margin: i64,
+    /// An MFA session made in this process, reused for further roles.
+    mfa_session: Option<(String, Credentials)>,
+}
+
+impl<'a> Sessions<'a> {
+    pub fn new(env: &'a Env, token: Option<String>, cache: bool, margin: i64) -> Result<Self, UserError> {
+        let mfa = MfaSource::new(token);
+        mfa.check_flag()?;
+        Ok(Self {
+            env,
+            original: env.original(),
+            in_role: env.non_empty("ROLEX_ROLE").is_some(),
+            aws: OnceCell::new(),
+            store: None,
+            mfa,
+            cache,
+            margin,
+            mfa_session: None,
+        })
+    }
+
+    pub fn original(&self) -> &Env {
+        &self.original
+    }
+
+    fn aws(&self, region: &str) -> Result<&Aws, UserError> {
+        if self.aws.get().is_none() {
+            let aws = Aws::new(region).map_err(|e| failed(format!("cannot start the AWS client: {e}")))?;
+            let _ = self.aws.set(aws);
+        }
+        Ok(self.aws.get().expect("just set"))
+    }
+
+    /// The secret store, opened on first use.
+    pub fn store(&mut self) -> Result<&dyn SecretStore, UserError> {
+        if self.store.is_none() {
+            self.store = Some(store::open(self.env)?);
+        }
+        Ok(self.store.as_deref().expect("just set"))
+    }
+
+    fn cached<T: for<'de> Deserialize<'de>>(&mut self, key: &str) -> Result<Option<T>, UserError> {
+        if !self.cache {
+            return Ok(None);
+        }
+        Ok(self.store()?.get(key)?.and_then(|v| serde_json::from_str(&v).ok()))
+    }
+
+    fn put<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), UserError> {
+        if !self.cache {
+            return Ok(());
+        }
+        let text = serde_json::to_string(value).expect("serialises");
+        self.store()?.set(key, &text)
+    }
+
+    fn fresh(&self, c: &Credentials) -> bool {
+        c.expiration.as_deref().and_then(seconds_left).is_some_and(|s| s > self.margin)
+    }
+
+    /// The cached session of a plan, if it is still good.
+    pub fn cached_role(&mut self, plan: &Plan) -> Result<Option<Credentials>, UserError> {
+        let fp = plan.fingerprint();
+        let hit: Option<CachedRole> = self.cached(&role_key(&plan.role))?;
+        Ok(hit.filter(|c| c.fingerprint == fp && self.fresh(&c.credentials)).map(|c| c.credentials))
+    }
+
+    /// Time left on a role's cached session, whatever its parameters.
+    pub fn cached_seconds_left(&mut self, role: &str) -> Result<Option<i64>, UserError> {
+        let hit: Option<CachedRole> = self.cached(&role_key(role))?;
+        Ok(hit.and_then(|c| c.credentials.expiration.as_deref().and_then(seconds_left)).filter(|s| *s > 0))
+    }
+
+    /// A session for the plan's role: cached, or new.
+    pub fn role(&mut self, plan: &Plan) -> Result<Session, UserError> {
+        if let Some(credentials) = self.cached_role(plan)? {
+            return Ok(Session { credentials });
+        }
+        // One process at a time makes new sessions from a source; whoever
+        // waited finds the session the other one made.
+        let _lock = if self.cache { Some(store::session_lock(self.env, &plan.source.name)?) } else { None };
+        if let Some(credentials) = self.cached_role(plan)? {
+            return Ok(Session { credentials });
+        }
+        let region = plan
+            .region
+            .clone()
+            .or_else(|| self.original.non_empty("AWS_REGION").map(str::to_string))
+            .or_else(|| self.original.non_empty("AWS_DEFAULT_REGION").map(str::to_string))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        self.aws(&region)?;
+        let credentials = self.assume(plan)?;
+        self.put(&role_key(&plan.role), &CachedRole { fingerprint: plan.fingerprint(), credentials: credentials.clone() })?;
+        Ok(Session { credentials })
+    }
+
+    fn assume(&mut self, plan: &Plan) -> Result<Credentials, UserError> {
+        if plan.source.kind == SourceKind::Store {
+            self.store()?;
+        }
+        let aws = self.aws.get().expect("the client is made before assuming");
+        let base = source::credentials(&plan.source, &self.original, self.in_role, aws, self.store.as_deref())?;
+        let sts: &dyn Sts = self.aws.get().expect("set");
+        let first = &plan.hops[0];
+        let serial = plan.source.mfa_serial.clone();
+        let mut creds = match (plan.mfa, serial) {
+            (true, Some(serial)) => {
+                let can_use_session = plan.source.mfa_session.is_some() && base.session_token.is_none();
+                if can_use_session && first.duration <= CHAINED_MAX {
+                    let session = self.mfa_session_for(plan, &base, &serial)?;
+                    let sts: &dyn Sts = self.aws.get().expect("set");
+                    sts.assume_role(&session, &request(first, None))?
+                } else {
+                    if can_use_session {
+                        eprintln!(
+                            "rolex: {} asks for a {} session; AWS caps sessions made from an MFA session at 1h, so assuming it directly with MFA",
+                            plan.role,
+                            format_left(first.duration.into())
+                        );
+                    }
+                    let code = self.mfa.code(&serial, plan.source.mfa_command.as_deref(), &first.arn)?;
+                    let sts: &dyn Sts = self.aws.get().expect("set");
+                    sts.assume_role(&base, &request(first, Some((&serial, code.as_str()))))?
+                }
+            }
+            _ => sts.assume_role(&base, &request(first, None))?,
+        };
+        for hop in &plan.hops[1..] {
+            let sts: &dyn Sts = self.aws.get().expect("set");
+            creds = sts.assume_role(&creds, &request(hop, None))?;
+        }
+        Ok(creds)
+    }
+
+    fn mfa_session_for(&mut self, plan: &Plan, base: &Credentials, serial: &str) -> Result<Credentials, UserError> {
+        if let Some((s, c)) = &self.mfa_session
+            && s == &plan.source.name
+        {
+            return Ok(c.clone());
+        }
+        let key = mfa_key(&plan.source.name);
+        if let Some(hit) = self.cached::<CachedMfa>(&key)?
+            && hit.serial == serial
+            && self.fresh(&hit.credentials)
+        {
+            self.mfa_session = Some((plan.source.name.clone(), hit.credentials.clone()));
+            return Ok(hit.credentials);
+        }
+        let code = self.mfa.code(serial, plan.source.mfa_command.as_deref(), &format!("MFA session of source {}", plan.source.name))?;
+        let duration = plan.source.mfa_session.expect("checked by caller");
+        let sts: &dyn Sts = self.aws.get().expect("set");
+        let creds = sts.get_session_token(base, duration, Some((serial, code.as_str())))?;
+        self.put(&key, &CachedMfa { serial: serial.to_string(), credentials: creds.clone() })?;
+        self.mfa_session = Some((plan.source.name.clone(), creds.clone()));
+        Ok(creds)
+    }
+
+    /// The AWS client, for commands that make their own calls.
+    pub fn client(&self, region: &str) -> Result<&Aws, UserError> {
+        self.aws(region)
+    }
+}
+
+fn request<'a>(hop: &'a crate::profile::Hop, mfa: Option<(&'a str, &'a str)>) -> AssumeRole<'a> {
+    AssumeRole {
+        arn: &hop.arn,
+        session_name: &hop.session_name,
+        duration: hop.duration,
+        external_id: hop.external_id.as_deref(),
+        source_identity: hop.source_identity.as_deref(),
+        tags: hop.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+        mfa,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_left_reads_rfc3339() {
+        assert!(seconds_left("2000-01-01T00:00:00Z").unwrap() < 0);
+        assert!(seconds_left("2999-01-01T00:00:00Z").unwrap() > 0);
+        assert_eq!(seconds_left("soon"), None);
+        assert_eq!(format_left(42 * 60 + 5), "42m");
+        assert_eq!(format_left(3900), "1h05m");
+        assert_eq!(format_left(-5), "0s");
+    }
+}
