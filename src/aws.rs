@@ -7,6 +7,7 @@ use std::time::Duration;
 use aws_config::BehaviorVersion;
 use aws_config::timeout::TimeoutConfig;
 use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::types::Tag;
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("expiration", &self.expiration)
             .finish()
     }
@@ -58,8 +62,17 @@ pub struct AssumeRole<'a> {
 
 /// The STS operations rolex needs, so session logic can be tested with a fake.
 pub trait Sts {
-    fn get_session_token(&self, creds: &Credentials, duration: u32, mfa: Option<(&str, &str)>) -> Result<Credentials, UserError>;
-    fn assume_role(&self, creds: &Credentials, req: &AssumeRole<'_>) -> Result<Credentials, UserError>;
+    fn get_session_token(
+        &self,
+        creds: &Credentials,
+        duration: u32,
+        mfa: Option<(&str, &str)>,
+    ) -> Result<Credentials, UserError>;
+    fn assume_role(
+        &self,
+        creds: &Credentials,
+        req: &AssumeRole<'_>,
+    ) -> Result<Credentials, UserError>;
     fn get_caller_identity(&self, creds: &Credentials) -> Result<Identity, UserError>;
 }
 
@@ -72,8 +85,13 @@ pub struct Aws {
 
 impl Aws {
     pub fn new(region: &str) -> anyhow::Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        Ok(Self { runtime, region: region.to_string() })
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        Ok(Self {
+            runtime,
+            region: region.to_string(),
+        })
     }
 
     async fn sdk_config(&self, creds: Option<&Credentials>) -> aws_config::SdkConfig {
@@ -109,7 +127,9 @@ impl Aws {
 
     /// Credentials of a profile in the AWS shared config/credentials files.
     pub fn profile_credentials(&self, profile: &str) -> Result<Credentials, UserError> {
-        let provider = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build();
+        let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
         self.runtime.block_on(provider.provide_credentials()).map(from_sdk_credentials).map_err(|e| {
             failed(format!("cannot get credentials from AWS profile {profile:?}: {}", error_chain(&e)))
                 .hint("check ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE/AWS_SHARED_CREDENTIALS_FILE)")
@@ -119,10 +139,11 @@ impl Aws {
     /// Credentials from the AWS default chain of this process's environment.
     pub fn default_chain_credentials(&self) -> Result<Credentials, UserError> {
         let result = self.runtime.block_on(async {
-            let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
-                .region(aws_config::Region::new(self.region.clone()))
-                .build()
-                .await;
+            let chain =
+                aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+                    .region(aws_config::Region::new(self.region.clone()))
+                    .build()
+                    .await;
             chain.provide_credentials().await
         });
         result.map(from_sdk_credentials).map_err(|e| {
@@ -132,32 +153,60 @@ impl Aws {
     }
 
     pub fn get_user_name(&self, creds: &Credentials) -> Result<String, UserError> {
-        let out = self.runtime.block_on(self.iam(creds).get_user().send()).map_err(|e| sdk_error("IAM GetUser", &e))?;
-        Ok(out.user().map(|u| u.user_name().to_string()).unwrap_or_default())
+        let out = self
+            .runtime
+            .block_on(self.iam(creds).get_user().send())
+            .map_err(|e| sdk_error("IAM GetUser", &e))?;
+        Ok(out
+            .user()
+            .map(|u| u.user_name().to_string())
+            .unwrap_or_default())
     }
 
-    pub fn list_mfa_devices(&self, creds: &Credentials, user: &str) -> Result<Vec<String>, UserError> {
+    pub fn list_mfa_devices(
+        &self,
+        creds: &Credentials,
+        user: &str,
+    ) -> Result<Vec<String>, UserError> {
         let out = self
             .runtime
             .block_on(self.iam(creds).list_mfa_devices().user_name(user).send())
             .map_err(|e| sdk_error("IAM ListMFADevices", &e))?;
-        Ok(out.mfa_devices().iter().map(|d| d.serial_number().to_string()).collect())
+        Ok(out
+            .mfa_devices()
+            .iter()
+            .map(|d| d.serial_number().to_string())
+            .collect())
     }
 
-    pub fn list_access_keys(&self, creds: &Credentials, user: &str) -> Result<Vec<String>, UserError> {
+    pub fn list_access_keys(
+        &self,
+        creds: &Credentials,
+        user: &str,
+    ) -> Result<Vec<String>, UserError> {
         let out = self
             .runtime
             .block_on(self.iam(creds).list_access_keys().user_name(user).send())
             .map_err(|e| sdk_error("IAM ListAccessKeys", &e))?;
-        Ok(out.access_key_metadata().iter().filter_map(|k| k.access_key_id().map(str::to_string)).collect())
+        Ok(out
+            .access_key_metadata()
+            .iter()
+            .filter_map(|k| k.access_key_id().map(str::to_string))
+            .collect())
     }
 
-    pub fn create_access_key(&self, creds: &Credentials, user: &str) -> Result<Credentials, UserError> {
+    pub fn create_access_key(
+        &self,
+        creds: &Credentials,
+        user: &str,
+    ) -> Result<Credentials, UserError> {
         let out = self
             .runtime
             .block_on(self.iam(creds).create_access_key().user_name(user).send())
             .map_err(|e| sdk_error("IAM CreateAccessKey", &e))?;
-        let key = out.access_key().ok_or_else(|| failed("IAM CreateAccessKey returned no key"))?;
+        let key = out
+            .access_key()
+            .ok_or_else(|| failed("IAM CreateAccessKey returned no key"))?;
         Ok(Credentials {
             access_key_id: key.access_key_id().to_string(),
             secret_access_key: key.secret_access_key().to_string(),
@@ -166,25 +215,53 @@ impl Aws {
         })
     }
 
-    pub fn delete_access_key(&self, creds: &Credentials, user: &str, key_id: &str) -> Result<(), UserError> {
+    pub fn delete_access_key(
+        &self,
+        creds: &Credentials,
+        user: &str,
+        key_id: &str,
+    ) -> Result<(), UserError> {
         self.runtime
-            .block_on(self.iam(creds).delete_access_key().user_name(user).access_key_id(key_id).send())
+            .block_on(
+                self.iam(creds)
+                    .delete_access_key()
+                    .user_name(user)
+                    .access_key_id(key_id)
+                    .send(),
+            )
             .map_err(|e| sdk_error("IAM DeleteAccessKey", &e))?;
         Ok(())
     }
 }
 
 impl Sts for Aws {
-    fn get_session_token(&self, creds: &Credentials, duration: u32, mfa: Option<(&str, &str)>) -> Result<Credentials, UserError> {
-        let mut req = self.sts(creds).get_session_token().duration_seconds(duration as i32);
+    fn get_session_token(
+        &self,
+        creds: &Credentials,
+        duration: u32,
+        mfa: Option<(&str, &str)>,
+    ) -> Result<Credentials, UserError> {
+        let mut req = self
+            .sts(creds)
+            .get_session_token()
+            .duration_seconds(duration as i32);
         if let Some((serial, code)) = mfa {
             req = req.serial_number(serial).token_code(code);
         }
-        let out = self.runtime.block_on(req.send()).map_err(|e| sdk_error("STS GetSessionToken", &e))?;
-        out.credentials().map(from_sts_credentials).ok_or_else(|| failed("STS GetSessionToken returned no credentials"))
+        let out = self
+            .runtime
+            .block_on(req.send())
+            .map_err(|e| sdk_error("STS GetSessionToken", &e))?;
+        out.credentials()
+            .map(from_sts_credentials)
+            .ok_or_else(|| failed("STS GetSessionToken returned no credentials"))
     }
 
-    fn assume_role(&self, creds: &Credentials, r: &AssumeRole<'_>) -> Result<Credentials, UserError> {
+    fn assume_role(
+        &self,
+        creds: &Credentials,
+        r: &AssumeRole<'_>,
+    ) -> Result<Credentials, UserError> {
         let mut req = self
             .sts(creds)
             .assume_role()
@@ -194,13 +271,24 @@ impl Sts for Aws {
             .set_external_id(r.external_id.map(str::to_string))
             .set_source_identity(r.source_identity.map(str::to_string));
         for (k, v) in &r.tags {
-            req = req.tags(Tag::builder().key(*k).value(*v).build().expect("key and value are set"));
+            req = req.tags(
+                Tag::builder()
+                    .key(*k)
+                    .value(*v)
+                    .build()
+                    .expect("key and value are set"),
+            );
         }
         if let Some((serial, code)) = r.mfa {
             req = req.serial_number(serial).token_code(code);
         }
-        let out = self.runtime.block_on(req.send()).map_err(|e| sdk_error(&format!("STS AssumeRole of {}", r.arn), &e))?;
-        out.credentials().map(from_sts_credentials).ok_or_else(|| failed("STS AssumeRole returned no credentials"))
+        let out = self
+            .runtime
+            .block_on(req.send())
+            .map_err(|e| sdk_error(&format!("STS AssumeRole of {}", r.arn), &e))?;
+        out.credentials()
+            .map(from_sts_credentials)
+            .ok_or_else(|| failed("STS AssumeRole returned no credentials"))
     }
 
     fn get_caller_identity(&self, creds: &Credentials) -> Result<Identity, UserError> {
@@ -221,7 +309,10 @@ fn from_sts_credentials(c: &aws_sdk_sts::types::Credentials) -> Credentials {
         access_key_id: c.access_key_id().to_string(),
         secret_access_key: c.secret_access_key().to_string(),
         session_token: Some(c.session_token().to_string()),
-        expiration: c.expiration().fmt(aws_smithy_types::date_time::Format::DateTime).ok(),
+        expiration: c
+            .expiration()
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .ok(),
     }
 }
 
@@ -231,7 +322,9 @@ fn from_sdk_credentials(c: aws_credential_types::Credentials) -> Credentials {
         secret_access_key: c.secret_access_key().to_string(),
         session_token: c.session_token().map(str::to_string),
         expiration: c.expiry().and_then(|t| {
-            aws_smithy_types::DateTime::from(t).fmt(aws_smithy_types::date_time::Format::DateTime).ok()
+            aws_smithy_types::DateTime::from(t)
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .ok()
         }),
     }
 }
@@ -251,20 +344,28 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Turns an SDK error into one clear line and a hint. Never includes request
 /// parameters (they can hold an MFA code or tags with secrets).
-fn sdk_error<E, R>(what: &str, err: &SdkError<E, R>) -> UserError
+fn sdk_error<E>(what: &str, err: &SdkError<E, HttpResponse>) -> UserError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: fmt::Debug,
 {
+    let status = err.raw_response().map(|r| r.status().as_u16());
     match err {
         SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
             let code = err.code().unwrap_or("");
             let message = err.message().unwrap_or("").trim();
-            let detail = if message.is_empty() { code.to_string() } else { format!("{code}: {message}") };
+            let detail = if message.is_empty() {
+                code.to_string()
+            } else {
+                format!("{code}: {message}")
+            };
             let lower = message.to_ascii_lowercase();
-            if lower.contains("multifactorauthentication") || lower.contains("mfa") && code == "AccessDenied" {
-                return failed(format!("{what} failed: wrong or already used MFA code ({detail})"))
-                    .hint("wait for the next code from your MFA device and try again");
+            if lower.contains("multifactorauthentication")
+                || lower.contains("mfa") && code == "AccessDenied"
+            {
+                return failed(format!(
+                    "{what} failed: wrong or already used MFA code ({detail})"
+                ))
+                .hint("wait for the next code from your MFA device and try again");
             }
             match code {
                 "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => failed(format!("{what} failed: the credentials used have expired ({detail})"))
@@ -277,14 +378,19 @@ where
                 }
                 "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => failed(format!("{what} was throttled by AWS ({detail})"))
                     .hint("wait a moment and try again"),
+                // Some endpoints (moto's auth layer, proxies) answer 403 with
+                // a body the SDK cannot read.
+                "" if status == Some(403) => failed(format!("{what} was denied (HTTP 403)"))
+                    .hint("check the role's trust policy and that your user may sts:AssumeRole it (with MFA if the policy asks)"),
                 "" => failed(format!("{what} failed: {}", error_chain(err))),
                 _ => failed(format!("{what} failed: {detail}")),
             }
         }
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            failed(format!("{what} failed: cannot reach AWS ({})", error_chain(err)))
-                .hint("check the network (and AWS_ENDPOINT_URL if you set it)")
-        }
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => failed(format!(
+            "{what} failed: cannot reach AWS ({})",
+            error_chain(err)
+        ))
+        .hint("check the network (and AWS_ENDPOINT_URL if you set it)"),
         _ => failed(format!("{what} failed: {}", error_chain(err))),
     }
 }

@@ -17,7 +17,9 @@ pub const ROLE_DURATION: Range<u32> = 900..43201;
 /// GetSessionToken lengths STS accepts for an IAM user: 15 minutes to 36 hours.
 pub const MFA_SESSION_DURATION: Range<u32> = 900..129601;
 /// Prompt colours a role may name.
-pub const COLORS: &[&str] = &["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"];
+pub const COLORS: &[&str] = &[
+    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+];
 
 const DEFAULT_DURATION: u32 = 3600;
 const DEFAULT_MFA_SESSION: u32 = 12 * 3600;
@@ -195,26 +197,39 @@ pub fn config_path(env: &Env) -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     if cfg!(windows) {
-        return env.non_empty("APPDATA").map(|d| Path::new(d).join("rolex").join("config.toml"));
+        return env
+            .non_empty("APPDATA")
+            .map(|d| Path::new(d).join("rolex").join("config.toml"));
     }
     if let Some(x) = env.non_empty("XDG_CONFIG_HOME") {
         return Some(Path::new(x).join("rolex").join("config.toml"));
     }
-    env.non_empty("HOME").map(|h| Path::new(h).join(".config").join("rolex").join("config.toml"))
+    env.non_empty("HOME").map(|h| {
+        Path::new(h)
+            .join(".config")
+            .join("rolex")
+            .join("config.toml")
+    })
 }
 
 /// Loads the profile file; a missing default file means zero configuration,
 /// a missing file named by `ROLEX_CONFIG` is an error.
 pub fn load(env: &Env) -> Result<Config, UserError> {
     let Some(path) = config_path(env) else {
-        return Ok(Config::default());
+        return build(&[]);
     };
     if !path.exists() {
         if env.non_empty("ROLEX_CONFIG").is_some() {
-            return Err(usage(format!("{}: no such profile file (from ROLEX_CONFIG)", path.display()))
-                .hint("create it, or unset ROLEX_CONFIG to use the default location"));
+            return Err(usage(format!(
+                "{}: no such profile file (from ROLEX_CONFIG)",
+                path.display()
+            ))
+            .hint("create it, or unset ROLEX_CONFIG to use the default location"));
         }
-        return Ok(Config { path: Some(path), ..Config::default() });
+        return Ok(Config {
+            path: Some(path),
+            ..build(&[])?
+        });
     }
     let mut files = Vec::new();
     let mut seen = BTreeSet::new();
@@ -227,28 +242,54 @@ pub fn load(env: &Env) -> Result<Config, UserError> {
 /// Parses a profile file given as text (for tests and `doctor`-like checks).
 #[cfg(test)]
 pub fn parse(path: &str, text: &str) -> Result<Config, UserError> {
-    let raw = parse_raw(&FileText { path: path.into(), text: text.into() })?;
-    build(&[(FileText { path: path.into(), text: text.into() }, raw)])
+    let raw = parse_raw(&FileText {
+        path: path.into(),
+        text: text.into(),
+    })?;
+    build(&[(
+        FileText {
+            path: path.into(),
+            text: text.into(),
+        },
+        raw,
+    )])
 }
 
-fn read_tree(path: &Path, files: &mut Vec<(FileText, RawFile)>, seen: &mut BTreeSet<PathBuf>) -> Result<(), UserError> {
+fn read_tree(
+    path: &Path,
+    files: &mut Vec<(FileText, RawFile)>,
+    seen: &mut BTreeSet<PathBuf>,
+) -> Result<(), UserError> {
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if !seen.insert(canonical) {
         return Ok(());
     }
     check_permissions(path)?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("{}: cannot read the profile file: {e}", path.display())))?;
-    let file = FileText { path: path.to_path_buf(), text };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        usage(format!(
+            "{}: cannot read the profile file: {e}",
+            path.display()
+        ))
+    })?;
+    let file = FileText {
+        path: path.to_path_buf(),
+        text,
+    };
     let raw = parse_raw(&file)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let includes: Vec<(PathBuf, Range<usize>)> =
-        raw.include.iter().map(|i| (dir.join(i.get_ref()), i.span())).collect();
+    let includes: Vec<(PathBuf, Range<usize>)> = raw
+        .include
+        .iter()
+        .map(|i| (dir.join(i.get_ref()), i.span()))
+        .collect();
     files.push((file, raw));
     let me = files.len() - 1;
     for (inc, span) in includes {
         if !inc.exists() {
-            return Err(files[me].0.error(span, format!("included file {} does not exist", inc.display())));
+            return Err(files[me].0.error(
+                span,
+                format!("included file {} does not exist", inc.display()),
+            ));
         }
         read_tree(&inc, files, seen)?;
     }
@@ -288,7 +329,9 @@ fn parse_raw(file: &FileText) -> Result<RawFile, UserError> {
 }
 
 fn parse_duration(s: &str, range: Range<u32>, what: &str) -> Result<u32, String> {
-    let d = humantime::parse_duration(s.trim()).map_err(|e| format!("{what} {s:?} is not a duration ({e}); write it like 30m, 1h or 1h30m"))?;
+    let d = humantime::parse_duration(s.trim()).map_err(|e| {
+        format!("{what} {s:?} is not a duration ({e}); write it like 30m, 1h or 1h30m")
+    })?;
     let secs = u32::try_from(d.as_secs()).unwrap_or(u32::MAX);
     if !range.contains(&secs) {
         return Err(format!(
@@ -310,7 +353,9 @@ fn is_account_id(s: &str) -> bool {
 }
 
 fn is_region(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Splits `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
@@ -323,8 +368,17 @@ pub fn parse_role_arn(arn: &str) -> Option<(String, String)> {
     let account = parts.next()?;
     let resource = parts.next()?;
     let name = resource.strip_prefix("role/")?;
-    (partition.starts_with("aws") && service == "iam" && region.is_empty() && is_account_id(account) && !name.is_empty())
-        .then(|| (account.to_string(), name.rsplit('/').next().unwrap_or(name).to_string()))
+    (partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && is_account_id(account)
+        && !name.is_empty())
+    .then(|| {
+        (
+            account.to_string(),
+            name.rsplit('/').next().unwrap_or(name).to_string(),
+        )
+    })
 }
 
 fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
@@ -341,17 +395,22 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
             && config.defaults.region.is_none()
         {
             if !is_region(r.get_ref()) {
-                return Err(file.error(r.span(), format!("{:?} is not an AWS region name", r.get_ref())));
+                return Err(file.error(
+                    r.span(),
+                    format!("{:?} is not an AWS region name", r.get_ref()),
+                ));
             }
             config.defaults.region = Some(r.get_ref().clone());
         }
         if let Some(du) = &d.duration {
-            config.defaults.duration = role_duration(du.get_ref()).map_err(|m| file.error(du.span(), m))?;
+            config.defaults.duration =
+                role_duration(du.get_ref()).map_err(|m| file.error(du.span(), m))?;
         }
         if let Some(sn) = &d.session_name
             && !session_name_set
         {
-            template::check_session_name(sn.get_ref()).map_err(|m| file.error(sn.span(), format!("session_name: {m}")))?;
+            template::check_session_name(sn.get_ref())
+                .map_err(|m| file.error(sn.span(), format!("session_name: {m}")))?;
             config.defaults.session_name = sn.get_ref().clone();
             session_name_set = true;
         }
@@ -365,12 +424,28 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
     for (i, (file, raw)) in files.iter().enumerate() {
         for (alias, id) in &raw.accounts {
             if !is_account_id(id.get_ref()) {
-                return Err(file.error(id.span(), format!("account {:?}: {:?} is not a 12-digit AWS account id", alias.get_ref(), id.get_ref())));
+                return Err(file.error(
+                    id.span(),
+                    format!(
+                        "account {:?}: {:?} is not a 12-digit AWS account id",
+                        alias.get_ref(),
+                        id.get_ref()
+                    ),
+                ));
             }
             if let Some(first) = alias_origin.insert(alias.get_ref().clone(), i) {
-                return Err(file.error(alias.span(), format!("account alias {:?} is also defined in {}", alias.get_ref(), files[first].0.path.display())));
+                return Err(file.error(
+                    alias.span(),
+                    format!(
+                        "account alias {:?} is also defined in {}",
+                        alias.get_ref(),
+                        files[first].0.path.display()
+                    ),
+                ));
             }
-            config.accounts.insert(alias.get_ref().clone(), id.get_ref().clone());
+            config
+                .accounts
+                .insert(alias.get_ref().clone(), id.get_ref().clone());
         }
     }
 
@@ -389,19 +464,27 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
                 },
             };
             if let Some(serial) = &s.mfa_serial {
-                let ok = serial.get_ref().starts_with("arn:aws") && serial.get_ref().contains(":mfa/")
-                    || serial.get_ref().chars().all(|c| c.is_ascii_alphanumeric()) && serial.get_ref().len() >= 9;
+                let ok = serial.get_ref().starts_with("arn:aws")
+                    && serial.get_ref().contains(":mfa/")
+                    || serial.get_ref().chars().all(|c| c.is_ascii_alphanumeric())
+                        && serial.get_ref().len() >= 9;
                 if !ok {
                     return Err(file.error(serial.span(), format!("mfa_serial {:?} is neither an MFA device ARN (arn:aws:iam::ACCOUNT:mfa/NAME) nor a hardware serial number", serial.get_ref())));
                 }
             }
             let mfa_session = match &s.mfa_session {
                 Some(m) if m.get_ref() == "off" => None,
-                Some(m) => Some(parse_duration(m.get_ref(), MFA_SESSION_DURATION, "mfa_session").map_err(|e| file.error(m.span(), e))?),
+                Some(m) => Some(
+                    parse_duration(m.get_ref(), MFA_SESSION_DURATION, "mfa_session")
+                        .map_err(|e| file.error(m.span(), e))?,
+                ),
                 None => Some(DEFAULT_MFA_SESSION),
             };
             if config.sources.contains_key(name.get_ref()) {
-                return Err(file.error(name.span(), format!("source {:?} is defined twice", name.get_ref())));
+                return Err(file.error(
+                    name.span(),
+                    format!("source {:?} is defined twice", name.get_ref()),
+                ));
             }
             config.sources.insert(
                 name.get_ref().clone(),
@@ -432,7 +515,9 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
         return Err(file.error(span, unknown("source", ds, config.sources.keys())));
     }
     let fallback_source = config.defaults.source.clone().or_else(|| {
-        (config.sources.len() == 1).then(|| config.sources.keys().next().cloned()).flatten()
+        (config.sources.len() == 1)
+            .then(|| config.sources.keys().next().cloned())
+            .flatten()
     });
 
     // Roles.
@@ -441,10 +526,23 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
         for (name, r) in &raw.roles {
             let n = name.get_ref().clone();
             if let Some((first, _)) = role_spans.get(&n) {
-                return Err(file.error(name.span(), format!("role {n:?} is also defined in {}", files[*first].0.path.display())));
+                return Err(file.error(
+                    name.span(),
+                    format!(
+                        "role {n:?} is also defined in {}",
+                        files[*first].0.path.display()
+                    ),
+                ));
             }
             role_spans.insert(n.clone(), (i, name.span()));
-            let role = build_role(file, &n, r, &config, fallback_source.as_deref(), implicit_source)?;
+            let role = build_role(
+                file,
+                &n,
+                r,
+                &config,
+                fallback_source.as_deref(),
+                implicit_source,
+            )?;
             config.roles.insert(n, role);
         }
     }
@@ -455,14 +553,20 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
         for (name, r) in &raw.roles {
             let Some(via) = &r.via else { continue };
             if !config.roles.contains_key(via.get_ref()) {
-                return Err(file.error(via.span(), unknown("role", via.get_ref(), config.roles.keys())));
+                return Err(file.error(
+                    via.span(),
+                    unknown("role", via.get_ref(), config.roles.keys()),
+                ));
             }
             let mut seen = vec![name.get_ref().clone()];
             let mut next = Some(via.get_ref().clone());
             while let Some(n) = next {
                 if seen.contains(&n) {
                     seen.push(n);
-                    return Err(file.error(via.span(), format!("`via` makes a loop: {}", seen.join(" -> "))));
+                    return Err(file.error(
+                        via.span(),
+                        format!("`via` makes a loop: {}", seen.join(" -> ")),
+                    ));
                 }
                 seen.push(n.clone());
                 next = config.roles[&n].via.clone();
@@ -497,46 +601,79 @@ fn build_role(
         Some(a) => match config.accounts.get(a.get_ref()) {
             Some(id) => (Some(id.clone()), Some(a.get_ref().clone())),
             None if a.get_ref().bytes().all(|b| b.is_ascii_digit()) => {
-                return Err(here(a.span(), format!("{:?} is not a 12-digit AWS account id", a.get_ref())));
+                return Err(here(
+                    a.span(),
+                    format!("{:?} is not a 12-digit AWS account id", a.get_ref()),
+                ));
             }
-            None => return Err(here(a.span(), unknown("account alias", a.get_ref(), config.accounts.keys()))),
+            None => {
+                return Err(here(
+                    a.span(),
+                    unknown("account alias", a.get_ref(), config.accounts.keys()),
+                ));
+            }
         },
         None => (None, None),
     };
     let role_text = r.role.get_ref();
     let (arn, account) = if role_text.starts_with("arn:") {
         let Some((arn_account, _)) = parse_role_arn(role_text) else {
-            return Err(here(r.role.span(), format!("{role_text:?} is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)")));
+            return Err(here(
+                r.role.span(),
+                format!("{role_text:?} is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+            ));
         };
         if let Some(acc) = &account
             && *acc != arn_account
         {
-            return Err(here(r.role.span(), format!("the ARN's account {arn_account} is not the role's account {acc}")));
+            return Err(here(
+                r.role.span(),
+                format!("the ARN's account {arn_account} is not the role's account {acc}"),
+            ));
         }
         (role_text.clone(), arn_account)
     } else {
         let Some(account) = account else {
-            return Err(here(r.role.span(), "`account` is missing (or give `role` as a full role ARN)".into()));
+            return Err(here(
+                r.role.span(),
+                "`account` is missing (or give `role` as a full role ARN)".into(),
+            ));
         };
         let ok = !role_text.is_empty()
             && !role_text.starts_with('/')
             && !role_text.ends_with('/')
-            && role_text.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-/".contains(c));
+            && role_text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-/".contains(c));
         if !ok {
-            return Err(here(r.role.span(), format!("{role_text:?} is not an IAM role name or path/name")));
+            return Err(here(
+                r.role.span(),
+                format!("{role_text:?} is not an IAM role name or path/name"),
+            ));
         }
         (format!("arn:aws:iam::{account}:role/{role_text}"), account)
     };
     let source = match (&r.source, fallback_source) {
         (Some(s), _) => {
             if !config.sources.contains_key(s.get_ref()) || implicit_source {
-                return Err(here(s.span(), unknown("source", s.get_ref(), config.sources.keys().filter(|_| !implicit_source))));
+                return Err(here(
+                    s.span(),
+                    unknown(
+                        "source",
+                        s.get_ref(),
+                        config.sources.keys().filter(|_| !implicit_source),
+                    ),
+                ));
             }
             s.get_ref().clone()
         }
         (None, Some(f)) => f.to_string(),
         (None, None) => {
-            return Err(here(r.role.span(), "no `source`, and several sources exist: name one here or set defaults.source".into()));
+            return Err(here(
+                r.role.span(),
+                "no `source`, and several sources exist: name one here or set defaults.source"
+                    .into(),
+            ));
         }
     };
     let src = &config.sources[&source];
@@ -546,20 +683,25 @@ fn build_role(
     };
     let region = match &r.region {
         Some(reg) if !is_region(reg.get_ref()) => {
-            return Err(here(reg.span(), format!("{:?} is not an AWS region name", reg.get_ref())));
+            return Err(here(
+                reg.span(),
+                format!("{:?} is not an AWS region name", reg.get_ref()),
+            ));
         }
         Some(reg) => Some(reg.get_ref().clone()),
         None => config.defaults.region.clone(),
     };
     let session_name = match &r.session_name {
         Some(sn) => {
-            template::check_session_name(sn.get_ref()).map_err(|m| here(sn.span(), format!("session_name: {m}")))?;
+            template::check_session_name(sn.get_ref())
+                .map_err(|m| here(sn.span(), format!("session_name: {m}")))?;
             sn.get_ref().clone()
         }
         None => config.defaults.session_name.clone(),
     };
     if let Some(si) = &r.source_identity {
-        template::check_session_name(si.get_ref()).map_err(|m| here(si.span(), format!("source_identity: {m}")))?;
+        template::check_session_name(si.get_ref())
+            .map_err(|m| here(si.span(), format!("source_identity: {m}")))?;
     }
     let mut tags = BTreeMap::new();
     for (k, v) in r.tags.iter().flatten() {
@@ -569,12 +711,22 @@ fn build_role(
     if let Some(c) = &r.color
         && !COLORS.contains(&c.get_ref().as_str())
     {
-        return Err(here(c.span(), format!("colour {:?} is not one of {}", c.get_ref(), COLORS.join(", "))));
+        return Err(here(
+            c.span(),
+            format!(
+                "colour {:?} is not one of {}",
+                c.get_ref(),
+                COLORS.join(", ")
+            ),
+        ));
     }
     let mfa = r.mfa.unwrap_or(src.mfa_serial.is_some());
     if mfa && src.mfa_serial.is_none() && r.via.is_none() {
         let span = r.source.as_ref().map_or(r.role.span(), |s| s.span());
-        return Err(here(span, format!("`mfa = true` but source {source:?} has no mfa_serial")));
+        return Err(here(
+            span,
+            format!("`mfa = true` but source {source:?} has no mfa_serial"),
+        ));
     }
     Ok(Role {
         name: name.to_string(),
@@ -604,7 +756,14 @@ pub fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a Strin
     if let Some(best) = closest(name, known.iter().map(|s| s.as_str())) {
         msg.push_str(&format!(" (did you mean {best:?}?)"));
     } else if !known.is_empty() && known.len() <= 8 {
-        msg.push_str(&format!(" (known: {})", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        msg.push_str(&format!(
+            " (known: {})",
+            known
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     msg
 }
@@ -624,7 +783,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
@@ -696,7 +859,10 @@ via = "prod-admin"
         assert_eq!(ro.account, "222222222222");
         assert_eq!(ro.source, "main");
         assert_eq!(ro.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(c.sources["legacy"].kind, SourceKind::AwsProfile("default".into()));
+        assert_eq!(
+            c.sources["legacy"].kind,
+            SourceKind::AwsProfile("default".into())
+        );
         assert_eq!(c.sources["main"].mfa_session, Some(43200));
         assert_eq!(c.roles["chained"].via.as_deref(), Some("prod-admin"));
     }
@@ -710,14 +876,32 @@ via = "prod-admin"
 
     #[test]
     fn each_mistake_is_an_error() {
-        assert!(err("[roles.x]\nacount = \"1\"\nrole = \"A\"\n").contains("unknown field `acount`"));
-        assert!(err("[roles.x]\naccount = \"prd\"\nrole = \"A\"\n[accounts]\nprod = \"222222222222\"\n").contains("did you mean \"prod\""));
-        assert!(err("[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nduration = \"13h\"\n").contains("out of range"));
-        assert!(err("[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nduration = \"10m\"\n").contains("out of range"));
+        assert!(
+            err("[roles.x]\nacount = \"1\"\nrole = \"A\"\n").contains("unknown field `acount`")
+        );
+        assert!(
+            err(
+                "[roles.x]\naccount = \"prd\"\nrole = \"A\"\n[accounts]\nprod = \"222222222222\"\n"
+            )
+            .contains("did you mean \"prod\"")
+        );
+        assert!(
+            err("[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nduration = \"13h\"\n")
+                .contains("out of range")
+        );
+        assert!(
+            err("[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nduration = \"10m\"\n")
+                .contains("out of range")
+        );
         assert!(err("[roles.a]\naccount = \"222222222222\"\nrole = \"A\"\nvia = \"b\"\n[roles.b]\naccount = \"222222222222\"\nrole = \"B\"\nvia = \"a\"\n").contains("loop"));
         assert!(err("[sources.a]\n[sources.b]\n[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nsource = \"c\"\n").contains("unknown source \"c\""));
         assert!(err("[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nsession_name = \"a b {user}\"\n").contains("RoleSessionName"));
-        assert!(err("[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nsession_name = \"{login}\"\n").contains("unknown placeholder"));
+        assert!(
+            err(
+                "[roles.x]\naccount = \"222222222222\"\nrole = \"A\"\nsession_name = \"{login}\"\n"
+            )
+            .contains("unknown placeholder")
+        );
         assert!(err("[sources.a]\nfrom = \"envv\"\n").contains("unknown source kind"));
         assert!(err("[accounts]\nprod = \"2222\"\n").contains("12-digit"));
         assert!(err("this is not toml").starts_with("/p/config.toml:1:"));
@@ -725,7 +909,10 @@ via = "prod-admin"
 
     #[test]
     fn role_arns_are_understood() {
-        assert_eq!(parse_role_arn("arn:aws:iam::123456789012:role/a/b/C"), Some(("123456789012".into(), "C".into())));
+        assert_eq!(
+            parse_role_arn("arn:aws:iam::123456789012:role/a/b/C"),
+            Some(("123456789012".into(), "C".into()))
+        );
         assert_eq!(parse_role_arn("arn:aws:iam::12345:role/C"), None);
         assert_eq!(parse_role_arn("arn:aws:iam::123456789012:user/C"), None);
     }
@@ -733,7 +920,10 @@ via = "prod-admin"
     #[test]
     fn suggestions() {
         let known = ["prod-admin".to_string(), "staging-admin".to_string()];
-        assert_eq!(closest("prod-amdin", known.iter().map(|s| s.as_str())), Some("prod-admin"));
+        assert_eq!(
+            closest("prod-amdin", known.iter().map(|s| s.as_str())),
+            Some("prod-admin")
+        );
         assert_eq!(closest("zzz", known.iter().map(|s| s.as_str())), None);
     }
 }

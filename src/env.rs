@@ -47,7 +47,12 @@ impl Env {
 
     #[cfg(test)]
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Self {
-        Self { vars: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+        Self {
+            vars: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -102,7 +107,12 @@ pub struct Saved(pub BTreeMap<String, Option<String>>);
 impl Saved {
     /// Records the current state of every role variable.
     pub fn capture(env: &Env) -> Self {
-        Self(ROLE_VARS.iter().map(|n| (n.to_string(), env.get(n).map(str::to_string))).collect())
+        Self(
+            ROLE_VARS
+                .iter()
+                .map(|n| (n.to_string(), env.get(n).map(str::to_string)))
+                .collect(),
+        )
     }
 
     pub fn apply(&self, env: &mut Env) {
@@ -167,7 +177,10 @@ mod tests {
         ]);
         let saved = Saved::capture(&env);
         let text = saved.encode();
-        assert!(text.chars().all(|c| c.is_ascii_alphanumeric() || "_.=+-".contains(c)));
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.=+-".contains(c))
+        );
         assert_eq!(Saved::decode(&text), Some(saved.clone()));
         assert_eq!(saved.0["AWS_REGION"], Some(String::new()));
         assert_eq!(saved.0["AWS_SESSION_TOKEN"], None);
@@ -187,7 +200,11 @@ mod tests {
 
     #[test]
     fn original_without_saved_state_drops_role_vars() {
-        let env = Env::from_pairs(&[("ROLEX_ROLE", "prod"), ("AWS_ACCESS_KEY_ID", "ASIA"), ("X", "1")]);
+        let env = Env::from_pairs(&[
+            ("ROLEX_ROLE", "prod"),
+            ("AWS_ACCESS_KEY_ID", "ASIA"),
+            ("X", "1"),
+        ]);
         assert_eq!(env.original(), Env::from_pairs(&[("X", "1")]));
     }
 }

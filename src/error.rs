@@ -39,12 +39,20 @@ impl UserError {
 
 /// A failed operation (exit 1).
 pub fn failed(message: impl Into<String>) -> UserError {
-    UserError { kind: Kind::Failed, message: message.into(), hint: None }
+    UserError {
+        kind: Kind::Failed,
+        message: message.into(),
+        hint: None,
+    }
 }
 
 /// A usage or profile-file error (exit 2).
 pub fn usage(message: impl Into<String>) -> UserError {
-    UserError { kind: Kind::Usage, message: message.into(), hint: None }
+    UserError {
+        kind: Kind::Usage,
+        message: message.into(),
+        hint: None,
+    }
 }
 
 /// Ends rolex with this exit code and nothing more on stderr (the command has

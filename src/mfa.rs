@@ -35,24 +35,35 @@ pub struct MfaSource {
 
 impl MfaSource {
     pub fn new(token: Option<String>) -> Self {
-        Self { token, token_used: false }
+        Self {
+            token,
+            token_used: false,
+        }
     }
 
     /// Checks `--token` before anything else happens.
     pub fn check_flag(&self) -> Result<(), UserError> {
         match &self.token {
-            Some(t) if MfaCode::parse(t).is_none() => Err(usage("--token must be the 6 digits your MFA device shows")),
+            Some(t) if MfaCode::parse(t).is_none() => {
+                Err(usage("--token must be the 6 digits your MFA device shows"))
+            }
             _ => Ok(()),
         }
     }
 
     /// A code for `serial`: from --token (once), `command`, or the terminal.
-    pub fn code(&mut self, serial: &str, command: Option<&str>, what: &str) -> Result<MfaCode, UserError> {
+    pub fn code(
+        &mut self,
+        serial: &str,
+        command: Option<&str>,
+        what: &str,
+    ) -> Result<MfaCode, UserError> {
         if let Some(t) = &self.token
             && !self.token_used
         {
             self.token_used = true;
-            return MfaCode::parse(t).ok_or_else(|| usage("--token must be the 6 digits your MFA device shows"));
+            return MfaCode::parse(t)
+                .ok_or_else(|| usage("--token must be the 6 digits your MFA device shows"));
         }
         if let Some(cmd) = command {
             return from_command(cmd);
@@ -70,7 +81,8 @@ fn from_command(cmd: &str) -> Result<MfaCode, UserError> {
         .output()
         .map_err(|e| failed(format!("cannot run mfa_command: {e}")))?;
     if !out.status.success() {
-        return Err(failed(format!("mfa_command failed ({})", out.status)).hint("run it by hand to see why, or remove mfa_command to be asked for the code"));
+        return Err(failed(format!("mfa_command failed ({})", out.status))
+            .hint("run it by hand to see why, or remove mfa_command to be asked for the code"));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     MfaCode::parse(&text).ok_or_else(|| failed("mfa_command did not print a 6-digit code"))
@@ -81,11 +93,17 @@ fn from_terminal(serial: &str, what: &str) -> Result<MfaCode, UserError> {
         failed("an MFA code is needed and there is no terminal to ask on")
             .hint("pass --token CODE, or set mfa_command for the source")
     };
-    let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty").map_err(|_| no_tty())?;
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| no_tty())?;
     let mut writer = tty.try_clone().map_err(|_| no_tty())?;
     let mut reader = BufReader::new(tty);
     for attempt in 0..3 {
-        write!(writer, "MFA code for {serial} ({what}): ").and_then(|_| writer.flush()).map_err(|_| no_tty())?;
+        write!(writer, "MFA code for {serial} ({what}): ")
+            .and_then(|_| writer.flush())
+            .map_err(|_| no_tty())?;
         let mut line = String::new();
         let n = reader.read_line(&mut line).map_err(|_| no_tty())?;
         if n == 0 {
@@ -113,14 +131,23 @@ mod tests {
         for bad in ["12345", "1234567", "12345a", "", "１２３４５６"] {
             assert!(MfaCode::parse(bad).is_none(), "{bad}");
         }
-        assert_eq!(format!("{:?}", MfaCode::parse("123456").unwrap()), "MfaCode(******)");
+        assert_eq!(
+            format!("{:?}", MfaCode::parse("123456").unwrap()),
+            "MfaCode(******)"
+        );
     }
 
     #[test]
     fn token_then_command() {
         let mut m = MfaSource::new(Some("111111".into()));
-        assert_eq!(m.code("s", Some("echo 222222"), "x").unwrap().as_str(), "111111");
-        assert_eq!(m.code("s", Some("echo 222222"), "x").unwrap().as_str(), "222222");
+        assert_eq!(
+            m.code("s", Some("echo 222222"), "x").unwrap().as_str(),
+            "111111"
+        );
+        assert_eq!(
+            m.code("s", Some("echo 222222"), "x").unwrap().as_str(),
+            "222222"
+        );
         assert!(m.code("s", Some("echo nope"), "x").is_err());
         assert!(MfaSource::new(Some("12".into())).check_flag().is_err());
     }

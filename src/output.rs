@@ -19,9 +19,16 @@ impl RoleVars {
     pub fn new(plan: &Plan, creds: &Credentials, original: &Env) -> Self {
         let mut set = vec![
             ("AWS_ACCESS_KEY_ID".to_string(), creds.access_key_id.clone()),
-            ("AWS_SECRET_ACCESS_KEY".to_string(), creds.secret_access_key.clone()),
+            (
+                "AWS_SECRET_ACCESS_KEY".to_string(),
+                creds.secret_access_key.clone(),
+            ),
         ];
-        let mut unset = vec!["AWS_PROFILE".to_string(), "AWS_DEFAULT_PROFILE".to_string(), "AWS_SECURITY_TOKEN".to_string()];
+        let mut unset = vec![
+            "AWS_PROFILE".to_string(),
+            "AWS_DEFAULT_PROFILE".to_string(),
+            "AWS_SECURITY_TOKEN".to_string(),
+        ];
         match &creds.session_token {
             Some(t) => set.push(("AWS_SESSION_TOKEN".into(), t.clone())),
             None => unset.push("AWS_SESSION_TOKEN".into()),
@@ -71,8 +78,11 @@ impl RoleVars {
         let mut out = String::new();
         match format {
             EnvFormat::Json => {
-                let map: serde_json::Map<String, serde_json::Value> =
-                    self.set.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                let map: serde_json::Map<String, serde_json::Value> = self
+                    .set
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect();
                 out = serde_json::to_string_pretty(&map).expect("serialises");
                 out.push('\n');
             }
@@ -138,12 +148,19 @@ pub fn pwsh_quote(v: &str) -> String {
 }
 
 fn dotenv_quote(v: &str) -> String {
-    if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:/+=@,".contains(c)) {
+    if !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:/+=@,".contains(c))
+    {
         v.to_string()
     } else if !v.contains('\'') && !v.contains('\n') {
         format!("'{v}'")
     } else {
-        let escaped = v.replace('\\', r"\\").replace('"', "\\\"").replace('\n', r"\n").replace('$', r"\$");
+        let escaped = v
+            .replace('\\', r"\\")
+            .replace('"', "\\\"")
+            .replace('\n', r"\n")
+            .replace('$', r"\$");
         format!("\"{escaped}\"")
     }
 }
@@ -183,8 +200,16 @@ mod tests {
         if Command::new("fish").arg("--version").output().is_err() {
             return;
         }
-        let script = format!("{}printf %s \"$X\"", export_line(EnvFormat::Fish, "X", NASTY));
-        let out = Command::new("fish").arg("--no-config").arg("-c").arg(script).output().unwrap();
+        let script = format!(
+            "{}printf %s \"$X\"",
+            export_line(EnvFormat::Fish, "X", NASTY)
+        );
+        let out = Command::new("fish")
+            .arg("--no-config")
+            .arg("-c")
+            .arg(script)
+            .output()
+            .unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), NASTY);
     }
 

@@ -52,7 +52,12 @@ impl Plan {
     /// A fingerprint of everything that makes a cached role session fit this
     /// plan: a session made with other parameters is not reused.
     pub fn fingerprint(&self) -> String {
-        let mut text = format!("{}|{}|{}", self.source.name, self.mfa, self.source.mfa_serial.as_deref().unwrap_or(""));
+        let mut text = format!(
+            "{}|{}|{}",
+            self.source.name,
+            self.mfa,
+            self.source.mfa_serial.as_deref().unwrap_or("")
+        );
         for h in &self.hops {
             text.push_str(&format!("|{:?}", h));
         }
@@ -61,18 +66,29 @@ impl Plan {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 /// Resolves ROLE (a name from the file, or a role ARN) into a plan.
-pub fn resolve(config: &Config, name: &str, over: &Overrides, values: &Values) -> Result<Plan, UserError> {
+pub fn resolve(
+    config: &Config,
+    name: &str,
+    over: &Overrides,
+    values: &Values,
+) -> Result<Plan, UserError> {
     let role = match config.roles.get(name) {
         Some(r) => r.clone(),
         None => ad_hoc(config, name)?,
     };
     if role.require_reason && over.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        return Err(usage(format!("role {:?} requires a reason", role.name))
-            .hint(format!("rolex ... {} --reason \"what you are about to do\"", role.name)));
+        return Err(
+            usage(format!("role {:?} requires a reason", role.name)).hint(format!(
+                "rolex ... {} --reason \"what you are about to do\"",
+                role.name
+            )),
+        );
     }
     // The chain: via roles first.
     let mut chain = vec![role.clone()];
@@ -86,7 +102,11 @@ pub fn resolve(config: &Config, name: &str, over: &Overrides, values: &Values) -
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let mut duration = if i + 1 == chain.len() { over.duration.unwrap_or(r.duration) } else { r.duration };
+            let mut duration = if i + 1 == chain.len() {
+                over.duration.unwrap_or(r.duration)
+            } else {
+                r.duration
+            };
             if chain.len() > 1 {
                 duration = duration.min(CHAINED_MAX);
             }
@@ -120,8 +140,20 @@ fn hop(r: &Role, duration: u32, values: &Values, reason: Option<&str>) -> Hop {
         session_name: template::session_name(&r.session_name, &values),
         duration,
         external_id: r.external_id.clone(),
-        source_identity: r.source_identity.as_ref().map(|t| template::session_name(t, &values)),
-        tags: r.tags.iter().map(|(k, t)| (k.clone(), template::render(t, &values, |v| v.chars().take(256).collect()))).collect(),
+        source_identity: r
+            .source_identity
+            .as_ref()
+            .map(|t| template::session_name(t, &values)),
+        tags: r
+            .tags
+            .iter()
+            .map(|(k, t)| {
+                (
+                    k.clone(),
+                    template::render(t, &values, |v| v.chars().take(256).collect()),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -130,8 +162,13 @@ fn ad_hoc(config: &Config, name: &str) -> Result<Role, UserError> {
     let Some((account, _)) = config::parse_role_arn(name) else {
         let mut err = usage(config::unknown("role", name, config.roles.keys()));
         if config.roles.is_empty() {
-            let where_ = config.path.as_ref().map_or("the profile file".to_string(), |p| p.display().to_string());
-            err = err.hint(format!("add [roles.{name}] to {where_}, or give a role ARN"));
+            let where_ = config
+                .path
+                .as_ref()
+                .map_or("the profile file".to_string(), |p| p.display().to_string());
+            err = err.hint(format!(
+                "add [roles.{name}] to {where_}, or give a role ARN"
+            ));
         } else {
             err = err.hint("`rolex list` shows the roles");
         }
@@ -143,13 +180,20 @@ fn ad_hoc(config: &Config, name: &str) -> Result<Role, UserError> {
         .clone()
         .or_else(|| (config.sources.len() == 1).then(|| config.sources.keys().next().cloned()).flatten())
         .ok_or_else(|| usage("several sources and no defaults.source: rolex cannot tell which one to assume this ARN from"))?;
-    let alias = config.accounts.iter().find(|(_, id)| **id == account).map(|(a, _)| a.clone());
+    let alias = config
+        .accounts
+        .iter()
+        .find(|(_, id)| **id == account)
+        .map(|(a, _)| a.clone());
     Ok(Role {
         name: name.to_string(),
         arn: name.to_string(),
         account,
         account_alias: alias,
-        mfa: config.sources.get(&source).is_some_and(|s| s.mfa_serial.is_some()),
+        mfa: config
+            .sources
+            .get(&source)
+            .is_some_and(|s| s.mfa_serial.is_some()),
         source,
         duration: config.defaults.duration,
         region: config.defaults.region.clone(),
@@ -191,7 +235,11 @@ tags = { ticket = "{reason}" }
 "#;
 
     fn values() -> Values {
-        Values { user: "alice".into(), host: "box".into(), ..Default::default() }
+        Values {
+            user: "alice".into(),
+            host: "box".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -211,7 +259,10 @@ tags = { ticket = "{reason}" }
         let c = config::parse("/c.toml", FILE).unwrap();
         let e = resolve(&c, "tagged", &Overrides::default(), &values()).unwrap_err();
         assert!(e.message.contains("requires a reason"));
-        let over = Overrides { reason: Some("INC-42 disk".into()), ..Default::default() };
+        let over = Overrides {
+            reason: Some("INC-42 disk".into()),
+            ..Default::default()
+        };
         let p = resolve(&c, "tagged", &over, &values()).unwrap();
         assert_eq!(p.hops[0].tags["ticket"], "INC-42 disk");
     }
@@ -219,7 +270,13 @@ tags = { ticket = "{reason}" }
     #[test]
     fn arns_work_without_a_profile_entry_and_typos_get_suggestions() {
         let c = config::parse("/c.toml", FILE).unwrap();
-        let p = resolve(&c, "arn:aws:iam::222222222222:role/X", &Overrides::default(), &values()).unwrap();
+        let p = resolve(
+            &c,
+            "arn:aws:iam::222222222222:role/X",
+            &Overrides::default(),
+            &values(),
+        )
+        .unwrap();
         assert_eq!(p.account_alias.as_deref(), Some("prod"));
         let e = resolve(&c, "dep", &Overrides::default(), &values()).unwrap_err();
         assert!(e.message.contains("did you mean \"deep\""), "{}", e.message);
@@ -229,7 +286,16 @@ tags = { ticket = "{reason}" }
     fn fingerprints_change_with_parameters() {
         let c = config::parse("/c.toml", FILE).unwrap();
         let a = resolve(&c, "org", &Overrides::default(), &values()).unwrap();
-        let b = resolve(&c, "org", &Overrides { duration: Some(900), ..Default::default() }, &values()).unwrap();
+        let b = resolve(
+            &c,
+            "org",
+            &Overrides {
+                duration: Some(900),
+                ..Default::default()
+            },
+            &values(),
+        )
+        .unwrap();
         assert_ne!(a.fingerprint(), b.fingerprint());
     }
 }

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::{AssumeRole, Aws, Credentials, Sts};
 use crate::config::SourceKind;
-use crate::source;
 use crate::env::Env;
 use crate::error::{UserError, failed};
 use crate::mfa::MfaSource;
 use crate::profile::{CHAINED_MAX, Plan};
+use crate::source;
 use crate::store::{self, SecretStore};
 
 /// Default: a cached session is reused until 5 minutes before it expires.
@@ -19,7 +19,8 @@ pub const DEFAULT_MARGIN: i64 = 300;
 
 /// Seconds from now until an RFC 3339 time (negative once past).
 pub fn seconds_left(expiration: &str) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(expiration, &time::format_description::well_known::Rfc3339).ok()?;
+    let t = time::OffsetDateTime::parse(expiration, &time::format_description::well_known::Rfc3339)
+        .ok()?;
     Some((t - time::OffsetDateTime::now_utc()).whole_seconds())
 }
 
@@ -75,7 +76,12 @@ pub struct Sessions<'a> {
 }
 
 impl<'a> Sessions<'a> {
-    pub fn new(env: &'a Env, token: Option<String>, cache: bool, margin: i64) -> Result<Self, UserError> {
+    pub fn new(
+        env: &'a Env,
+        token: Option<String>,
+        cache: bool,
+        margin: i64,
+    ) -> Result<Self, UserError> {
         let mfa = MfaSource::new(token);
         mfa.check_flag()?;
         Ok(Self {
@@ -97,7 +103,8 @@ impl<'a> Sessions<'a> {
 
     fn aws(&self, region: &str) -> Result<&Aws, UserError> {
         if self.aws.get().is_none() {
-            let aws = Aws::new(region).map_err(|e| failed(format!("cannot start the AWS client: {e}")))?;
+            let aws = Aws::new(region)
+                .map_err(|e| failed(format!("cannot start the AWS client: {e}")))?;
             let _ = self.aws.set(aws);
         }
         Ok(self.aws.get().expect("just set"))
@@ -115,7 +122,10 @@ impl<'a> Sessions<'a> {
         if !self.cache {
             return Ok(None);
         }
-        Ok(self.store()?.get(key)?.and_then(|v| serde_json::from_str(&v).ok()))
+        Ok(self
+            .store()?
+            .get(key)?
+            .and_then(|v| serde_json::from_str(&v).ok()))
     }
 
     fn put<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), UserError> {
@@ -127,20 +137,27 @@ impl<'a> Sessions<'a> {
     }
 
     fn fresh(&self, c: &Credentials) -> bool {
-        c.expiration.as_deref().and_then(seconds_left).is_some_and(|s| s > self.margin)
+        c.expiration
+            .as_deref()
+            .and_then(seconds_left)
+            .is_some_and(|s| s > self.margin)
     }
 
     /// The cached session of a plan, if it is still good.
     pub fn cached_role(&mut self, plan: &Plan) -> Result<Option<Credentials>, UserError> {
         let fp = plan.fingerprint();
         let hit: Option<CachedRole> = self.cached(&role_key(&plan.role))?;
-        Ok(hit.filter(|c| c.fingerprint == fp && self.fresh(&c.credentials)).map(|c| c.credentials))
+        Ok(hit
+            .filter(|c| c.fingerprint == fp && self.fresh(&c.credentials))
+            .map(|c| c.credentials))
     }
 
     /// Time left on a role's cached session, whatever its parameters.
     pub fn cached_seconds_left(&mut self, role: &str) -> Result<Option<i64>, UserError> {
         let hit: Option<CachedRole> = self.cached(&role_key(role))?;
-        Ok(hit.and_then(|c| c.credentials.expiration.as_deref().and_then(seconds_left)).filter(|s| *s > 0))
+        Ok(hit
+            .and_then(|c| c.credentials.expiration.as_deref().and_then(seconds_left))
+            .filter(|s| *s > 0))
     }
 
     /// A session for the plan's role: cached, or new.
@@ -150,7 +167,11 @@ impl<'a> Sessions<'a> {
         }
         // One process at a time makes new sessions from a source; whoever
         // waited finds the session the other one made.
-        let _lock = if self.cache { Some(store::session_lock(self.env, &plan.source.name)?) } else { None };
+        let _lock = if self.cache {
+            Some(store::session_lock(self.env, &plan.source.name)?)
+        } else {
+            None
+        };
         if let Some(credentials) = self.cached_role(plan)? {
             return Ok(Session { credentials });
         }
@@ -158,11 +179,21 @@ impl<'a> Sessions<'a> {
             .region
             .clone()
             .or_else(|| self.original.non_empty("AWS_REGION").map(str::to_string))
-            .or_else(|| self.original.non_empty("AWS_DEFAULT_REGION").map(str::to_string))
+            .or_else(|| {
+                self.original
+                    .non_empty("AWS_DEFAULT_REGION")
+                    .map(str::to_string)
+            })
             .unwrap_or_else(|| "us-east-1".to_string());
         self.aws(&region)?;
         let credentials = self.assume(plan)?;
-        self.put(&role_key(&plan.role), &CachedRole { fingerprint: plan.fingerprint(), credentials: credentials.clone() })?;
+        self.put(
+            &role_key(&plan.role),
+            &CachedRole {
+                fingerprint: plan.fingerprint(),
+                credentials: credentials.clone(),
+            },
+        )?;
         Ok(Session { credentials })
     }
 
@@ -171,13 +202,20 @@ impl<'a> Sessions<'a> {
             self.store()?;
         }
         let aws = self.aws.get().expect("the client is made before assuming");
-        let base = source::credentials(&plan.source, &self.original, self.in_role, aws, self.store.as_deref())?;
+        let base = source::credentials(
+            &plan.source,
+            &self.original,
+            self.in_role,
+            aws,
+            self.store.as_deref(),
+        )?;
         let sts: &dyn Sts = self.aws.get().expect("set");
         let first = &plan.hops[0];
         let serial = plan.source.mfa_serial.clone();
         let mut creds = match (plan.mfa, serial) {
             (true, Some(serial)) => {
-                let can_use_session = plan.source.mfa_session.is_some() && base.session_token.is_none();
+                let can_use_session =
+                    plan.source.mfa_session.is_some() && base.session_token.is_none();
                 if can_use_session && first.duration <= CHAINED_MAX {
                     let session = self.mfa_session_for(plan, &base, &serial)?;
                     let sts: &dyn Sts = self.aws.get().expect("set");
@@ -190,7 +228,9 @@ impl<'a> Sessions<'a> {
                             format_left(first.duration.into())
                         );
                     }
-                    let code = self.mfa.code(&serial, plan.source.mfa_command.as_deref(), &first.arn)?;
+                    let code =
+                        self.mfa
+                            .code(&serial, plan.source.mfa_command.as_deref(), &first.arn)?;
                     let sts: &dyn Sts = self.aws.get().expect("set");
                     sts.assume_role(&base, &request(first, Some((&serial, code.as_str()))))?
                 }
@@ -204,7 +244,12 @@ impl<'a> Sessions<'a> {
         Ok(creds)
     }
 
-    fn mfa_session_for(&mut self, plan: &Plan, base: &Credentials, serial: &str) -> Result<Credentials, UserError> {
+    fn mfa_session_for(
+        &mut self,
+        plan: &Plan,
+        base: &Credentials,
+        serial: &str,
+    ) -> Result<Credentials, UserError> {
         if let Some((s, c)) = &self.mfa_session
             && s == &plan.source.name
         {
@@ -218,11 +263,21 @@ impl<'a> Sessions<'a> {
             self.mfa_session = Some((plan.source.name.clone(), hit.credentials.clone()));
             return Ok(hit.credentials);
         }
-        let code = self.mfa.code(serial, plan.source.mfa_command.as_deref(), &format!("MFA session of source {}", plan.source.name))?;
+        let code = self.mfa.code(
+            serial,
+            plan.source.mfa_command.as_deref(),
+            &format!("MFA session of source {}", plan.source.name),
+        )?;
         let duration = plan.source.mfa_session.expect("checked by caller");
         let sts: &dyn Sts = self.aws.get().expect("set");
         let creds = sts.get_session_token(base, duration, Some((serial, code.as_str())))?;
-        self.put(&key, &CachedMfa { serial: serial.to_string(), credentials: creds.clone() })?;
+        self.put(
+            &key,
+            &CachedMfa {
+                serial: serial.to_string(),
+                credentials: creds.clone(),
+            },
+        )?;
         self.mfa_session = Some((plan.source.name.clone(), creds.clone()));
         Ok(creds)
     }
@@ -240,7 +295,11 @@ fn request<'a>(hop: &'a crate::profile::Hop, mfa: Option<(&'a str, &'a str)>) ->
         duration: hop.duration,
         external_id: hop.external_id.as_deref(),
         source_identity: hop.source_identity.as_deref(),
-        tags: hop.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+        tags: hop
+            .tags
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect(),
         mfa,
     }
 }

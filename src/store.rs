@@ -24,14 +24,18 @@ pub fn data_dir(env: &Env) -> PathBuf {
     let base = env
         .non_empty("XDG_DATA_HOME")
         .map(PathBuf::from)
-        .or_else(|| env.non_empty("HOME").map(|h| Path::new(h).join(".local").join("share")))
+        .or_else(|| {
+            env.non_empty("HOME")
+                .map(|h| Path::new(h).join(".local").join("share"))
+        })
         .unwrap_or_else(std::env::temp_dir);
     base.join("rolex")
 }
 
 fn private_dir(env: &Env) -> Result<PathBuf, UserError> {
     let dir = data_dir(env);
-    fs::create_dir_all(&dir).map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
+    fs::create_dir_all(&dir)
+        .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -45,7 +49,9 @@ pub fn open(env: &Env) -> Result<Box<dyn SecretStore>, UserError> {
     match env.non_empty("ROLEX_BACKEND").unwrap_or("keyring") {
         "keyring" => Ok(Box::new(Keyring)),
         "file" => Ok(Box::new(FileStore::new(env)?)),
-        other => Err(usage(format!("ROLEX_BACKEND={other:?} is not a backend: use \"keyring\" or \"file\""))),
+        other => Err(usage(format!(
+            "ROLEX_BACKEND={other:?} is not a backend: use \"keyring\" or \"file\""
+        ))),
     }
 }
 
@@ -63,8 +69,13 @@ impl Keyring {
 fn keyring_error(e: keyring::Error) -> UserError {
     let hint = "start a Secret Service (gnome-keyring, KeePassXC) and unlock it, or set ROLEX_BACKEND=file";
     match e {
-        keyring::Error::NoStorageAccess(inner) => failed(format!("the OS keyring is locked or refused access: {inner}")).hint(hint),
-        keyring::Error::PlatformFailure(inner) => failed(format!("the OS keyring is not reachable: {inner}")).hint(hint),
+        keyring::Error::NoStorageAccess(inner) => failed(format!(
+            "the OS keyring is locked or refused access: {inner}"
+        ))
+        .hint(hint),
+        keyring::Error::PlatformFailure(inner) => {
+            failed(format!("the OS keyring is not reachable: {inner}")).hint(hint)
+        }
         other => failed(format!("the OS keyring failed: {other}")).hint(hint),
     }
 }
@@ -115,18 +126,27 @@ impl FileStore {
             Some(p) if !p.is_empty() => p.to_string(),
             _ => ask_passphrase(&dir)?,
         };
-        Ok(Self { dir, passphrase: age::secrecy::SecretString::from(passphrase) })
+        Ok(Self {
+            dir,
+            passphrase: age::secrecy::SecretString::from(passphrase),
+        })
     }
 
     fn file_for(&self, key: &str) -> PathBuf {
-        let name = if key.starts_with("source/") { "keys.age" } else { "sessions.age" };
+        let name = if key.starts_with("source/") {
+            "keys.age"
+        } else {
+            "sessions.age"
+        };
         self.dir.join(name)
     }
 
     fn read(&self, path: &Path) -> Result<BTreeMap<String, String>, UserError> {
         let mut bytes = Vec::new();
         match File::open(path) {
-            Ok(mut f) => f.read_to_end(&mut bytes).map_err(|e| failed(format!("cannot read {}: {e}", path.display())))?,
+            Ok(mut f) => f
+                .read_to_end(&mut bytes)
+                .map_err(|e| failed(format!("cannot read {}: {e}", path.display())))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
             Err(e) => return Err(failed(format!("cannot read {}: {e}", path.display()))),
         };
@@ -138,8 +158,11 @@ impl FileStore {
         };
         let plain = age::decrypt(&identity, &bytes).map_err(|e| match e {
             age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => {
-                failed(format!("wrong passphrase for the encrypted store {}", path.display()))
-                    .hint("check ROLEX_FILE_PASSPHRASE")
+                failed(format!(
+                    "wrong passphrase for the encrypted store {}",
+                    path.display()
+                ))
+                .hint("check ROLEX_FILE_PASSPHRASE")
             }
             other => corrupt(other.to_string()),
         })?;
@@ -152,7 +175,8 @@ impl FileStore {
         if path.ends_with("sessions.age") {
             recipient.set_work_factor(SESSION_WORK_FACTOR);
         }
-        let cipher = age::encrypt(&recipient, &plain).map_err(|e| failed(format!("cannot encrypt the store: {e}")))?;
+        let cipher = age::encrypt(&recipient, &plain)
+            .map_err(|e| failed(format!("cannot encrypt the store: {e}")))?;
         // Write beside, then rename: a crash leaves the old file whole.
         let tmp = path.with_extension("tmp");
         let mut opts = OpenOptions::new();
@@ -162,14 +186,20 @@ impl FileStore {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut f = opts.open(&tmp).map_err(|e| failed(format!("cannot write {}: {e}", tmp.display())))?;
+        let mut f = opts
+            .open(&tmp)
+            .map_err(|e| failed(format!("cannot write {}: {e}", tmp.display())))?;
         f.write_all(&cipher)
             .and_then(|_| f.sync_all())
             .map_err(|e| failed(format!("cannot write {}: {e}", tmp.display())))?;
         fs::rename(&tmp, path).map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
     }
 
-    fn update(&self, key: &str, f: impl FnOnce(&mut BTreeMap<String, String>)) -> Result<(), UserError> {
+    fn update(
+        &self,
+        key: &str,
+        f: impl FnOnce(&mut BTreeMap<String, String>),
+    ) -> Result<(), UserError> {
         let path = self.file_for(key);
         let _lock = lock(&self.dir.join("store.lock"))?;
         let mut map = self.read(&path)?;
@@ -180,7 +210,8 @@ impl FileStore {
 
 fn ask_passphrase(dir: &Path) -> Result<String, UserError> {
     let tty = crate::shell::tty_term().ok_or_else(|| {
-        failed("the file store needs a passphrase and there is no terminal to ask on").hint("set ROLEX_FILE_PASSPHRASE")
+        failed("the file store needs a passphrase and there is no terminal to ask on")
+            .hint("set ROLEX_FILE_PASSPHRASE")
     })?;
     dialoguer::Password::new()
         .with_prompt(format!("Passphrase for {}", dir.display()))
@@ -223,7 +254,8 @@ pub fn lock(path: &Path) -> Result<Lock, UserError> {
         .write(true)
         .open(path)
         .map_err(|e| failed(format!("cannot open lock file {}: {e}", path.display())))?;
-    f.lock().map_err(|e| failed(format!("cannot lock {}: {e}", path.display())))?;
+    f.lock()
+        .map_err(|e| failed(format!("cannot lock {}: {e}", path.display())))?;
     Ok(Lock(f))
 }
 
@@ -231,7 +263,16 @@ pub fn lock(path: &Path) -> Result<Lock, UserError> {
 /// rolex processes never both prompt for MFA or both call STS.
 pub fn session_lock(env: &Env, source: &str) -> Result<Lock, UserError> {
     let dir = private_dir(env)?;
-    let safe: String = source.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let safe: String = source
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     lock(&dir.join(format!("session-{safe}.lock")))
 }
 
@@ -240,7 +281,10 @@ mod tests {
     use super::*;
 
     fn store(dir: &Path, pass: &str) -> FileStore {
-        let env = Env::from_pairs(&[("XDG_DATA_HOME", dir.to_str().unwrap()), ("ROLEX_FILE_PASSPHRASE", pass)]);
+        let env = Env::from_pairs(&[
+            ("XDG_DATA_HOME", dir.to_str().unwrap()),
+            ("ROLEX_FILE_PASSPHRASE", pass),
+        ]);
         FileStore::new(&env).unwrap()
     }
 
@@ -259,8 +303,18 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
-            assert_eq!(fs::metadata(t.path().join("rolex")).unwrap().permissions().mode() & 0o777, 0o700);
+            assert_eq!(
+                fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            assert_eq!(
+                fs::metadata(t.path().join("rolex"))
+                    .unwrap()
+                    .permissions()
+                    .mode()
+                    & 0o777,
+                0o700
+            );
         }
     }
 
@@ -272,7 +326,10 @@ mod tests {
         assert!(e.message.contains("wrong passphrase"), "{}", e.message);
         let e = store(t.path(), "wrong").set("role/y", "w").unwrap_err();
         assert!(e.message.contains("wrong passphrase"));
-        assert_eq!(store(t.path(), "right").get("role/x").unwrap().as_deref(), Some("v"));
+        assert_eq!(
+            store(t.path(), "right").get("role/x").unwrap().as_deref(),
+            Some("v")
+        );
         let file = t.path().join("rolex/sessions.age");
         let bytes = fs::read(&file).unwrap();
         fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();

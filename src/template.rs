@@ -28,13 +28,17 @@ impl Values {
 
 /// Checks that every `{...}` names a known placeholder and braces match.
 pub fn check(template: &str) -> Result<(), String> {
-    render_with(template, |_| Some(String::new())).map(|_| ())
+    render_with(template, |name| {
+        PLACEHOLDERS.contains(&name).then(String::new)
+    })
+    .map(|_| ())
 }
 
 /// Renders a template; `escape` maps each placeholder's value (for example to
 /// keep only characters STS accepts).
 pub fn render(template: &str, values: &Values, escape: impl Fn(&str) -> String) -> String {
-    render_with(template, |name| values.get(name).map(&escape)).unwrap_or_else(|_| template.to_string())
+    render_with(template, |name| values.get(name).map(&escape))
+        .unwrap_or_else(|_| template.to_string())
 }
 
 fn render_with(template: &str, value: impl Fn(&str) -> Option<String>) -> Result<String, String> {
@@ -49,7 +53,14 @@ fn render_with(template: &str, value: impl Fn(&str) -> Option<String>) -> Result
         let close = after.find('}').ok_or("a `{` without its `}`")?;
         let name = &after[..close];
         let v = value(name).ok_or_else(|| {
-            format!("unknown placeholder {{{name}}} (known: {})", PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" "))
+            format!(
+                "unknown placeholder {{{name}}} (known: {})",
+                PLACEHOLDERS
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
         })?;
         out.push_str(&v);
         rest = &after[close + 1..];
@@ -65,13 +76,19 @@ pub fn is_session_char(c: char) -> bool {
 
 /// Replaces characters STS would refuse with `-`.
 pub fn session_safe(value: &str) -> String {
-    value.chars().map(|c| if is_session_char(c) { c } else { '-' }).collect()
+    value
+        .chars()
+        .map(|c| if is_session_char(c) { c } else { '-' })
+        .collect()
 }
 
 /// Renders a RoleSessionName: unsafe characters replaced, cut to 64, and
 /// padded when shorter than STS's minimum of 2.
 pub fn session_name(template: &str, values: &Values) -> String {
-    let mut name: String = render(template, values, session_safe).chars().take(64).collect();
+    let mut name: String = render(template, values, session_safe)
+        .chars()
+        .take(64)
+        .collect();
     if name.len() < 2 {
         name.push_str("-rolex");
     }
@@ -109,16 +126,38 @@ mod tests {
 
     #[test]
     fn renders_and_sanitises() {
-        let v = Values { user: "alice smith".into(), host: "box".into(), role: "prod".into(), ..Default::default() };
+        let v = Values {
+            user: "alice smith".into(),
+            host: "box".into(),
+            role: "prod".into(),
+            ..Default::default()
+        };
         assert_eq!(session_name("{user}@{host}", &v), "alice-smith@box");
-        assert_eq!(session_name("{role}", &Values { role: "p".into(), ..Default::default() }), "p-rolex");
+        assert_eq!(
+            session_name(
+                "{role}",
+                &Values {
+                    role: "p".into(),
+                    ..Default::default()
+                }
+            ),
+            "p-rolex"
+        );
         assert_eq!(session_name(&"x".repeat(80), &v).len(), 64);
     }
 
     #[test]
     fn refuses_bad_templates() {
-        assert!(check_session_name("{nope}").unwrap_err().contains("unknown placeholder"));
-        assert!(check_session_name("a b").unwrap_err().contains("cannot be in"));
+        assert!(
+            check_session_name("{nope}")
+                .unwrap_err()
+                .contains("unknown placeholder")
+        );
+        assert!(
+            check_session_name("a b")
+                .unwrap_err()
+                .contains("cannot be in")
+        );
         assert!(check_session_name("{user").is_err());
         assert!(check_session_name("x").is_err());
         assert!(check_session_name("rolex-{user}").is_ok());

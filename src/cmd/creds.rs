@@ -15,10 +15,14 @@ pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Resu
     ctx.confirm(&plan)?;
     let mut sessions = ctx.sessions()?;
     let session = sessions.role(&plan)?;
-    let inside = RoleVars::new(&plan, &session.credentials, sessions.original()).apply(sessions.original());
+    let inside =
+        RoleVars::new(&plan, &session.credentials, sessions.original()).apply(sessions.original());
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]).env_clear();
-    for (k, v) in inside.iter().filter(|(k, _)| *k != SAVED_VAR && *k != HOOK_VAR) {
+    for (k, v) in inside
+        .iter()
+        .filter(|(k, _)| ![SAVED_VAR, HOOK_VAR, "ROLEX_FILE_PASSPHRASE"].contains(k))
+    {
         cmd.env(k, v);
     }
     run_replacing(cmd, &command[0])
@@ -28,7 +32,11 @@ pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Resu
 /// signals are its own.
 fn run_replacing(mut cmd: Command, name: &str) -> anyhow::Result<i32> {
     let not_run = |e: std::io::Error| {
-        let code = if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
+        let code = if e.kind() == std::io::ErrorKind::NotFound {
+            127
+        } else {
+            126
+        };
         eprintln!("rolex: cannot run {name}: {e}");
         anyhow::Error::new(Exit(code))
     };

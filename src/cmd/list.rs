@@ -44,14 +44,24 @@ pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
     } else if rows.is_empty() {
         println!("no roles: add [roles.NAME] to the profile file");
     } else {
-        println!("{:<20} {:<26} {:<4} {:<8} ROLE ARN", "ROLE", "ACCOUNT", "MFA", "CACHED");
+        println!(
+            "{:<20} {:<26} {:<4} {:<8} ROLE ARN",
+            "ROLE", "ACCOUNT", "MFA", "CACHED"
+        );
         for (r, left) in &rows {
             let account = match &r.account_alias {
                 Some(a) => format!("{a} ({})", r.account),
                 None => r.account.clone(),
             };
             let cached = left.map_or("-".to_string(), format_left);
-            println!("{:<20} {:<26} {:<4} {:<8} {}", r.name, account, if r.mfa { "yes" } else { "no" }, cached, r.arn);
+            println!(
+                "{:<20} {:<26} {:<4} {:<8} {}",
+                r.name,
+                account,
+                if r.mfa { "yes" } else { "no" },
+                cached,
+                r.arn
+            );
         }
     }
     if let Some(e) = store_error {

@@ -20,18 +20,33 @@ use crate::template::Values;
 pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
     // Commands that run at every prompt or shell start: environment only.
     match &cli.command {
-        Command::Prompt { format, shell, no_color } => return prompt::run(env, format.as_deref(), shell.as_deref(), *no_color),
+        Command::Prompt {
+            format,
+            shell,
+            no_color,
+        } => return prompt::run(env, format.as_deref(), shell.as_deref(), *no_color),
         Command::Init { shell, prompt } => return init::init(*shell, *prompt),
         Command::Completions { shell } => return init::completions(*shell),
         Command::Man { dir } => return init::man(dir),
         _ => {}
     }
-    if !matches!(cli.command, Command::Switch { .. } | Command::Exit | Command::CredentialProcess { .. }) {
+    if !matches!(
+        cli.command,
+        Command::Switch { .. } | Command::Exit | Command::CredentialProcess { .. }
+    ) {
         warn_if_expired(env);
     }
-    let ctx = Ctx { env, config: config::load(env)?, common: cli.common };
+    let ctx = Ctx {
+        env,
+        config: config::load(env)?,
+        common: cli.common,
+    };
     match cli.command {
-        Command::Switch { role, subshell, nest } => switch::switch(&ctx, role, subshell, nest),
+        Command::Switch {
+            role,
+            subshell,
+            nest,
+        } => switch::switch(&ctx, role, subshell, nest),
         Command::Exit => switch::exit(&ctx),
         Command::Exec { role, command } => creds::exec(&ctx, role, &command),
         Command::Env { role, format } => creds::env(&ctx, role, format),
@@ -42,7 +57,10 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Remove { source } => secrets::remove(&ctx, &source),
         Command::Rotate { source } => secrets::rotate(&ctx, &source),
         Command::Clear { role, all } => secrets::clear(&ctx, role, all),
-        Command::Prompt { .. } | Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } => {
+        Command::Prompt { .. }
+        | Command::Init { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. } => {
             unreachable!("handled above")
         }
     }
@@ -50,7 +68,10 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
 
 /// A role whose session ran out while the shell is still in it: say so.
 fn warn_if_expired(env: &Env) {
-    let (Some(role), Some(exp)) = (env.non_empty("ROLEX_ROLE"), env.non_empty("AWS_CREDENTIAL_EXPIRATION")) else {
+    let (Some(role), Some(exp)) = (
+        env.non_empty("ROLEX_ROLE"),
+        env.non_empty("AWS_CREDENTIAL_EXPIRATION"),
+    ) else {
         return;
     };
     if let Some(left) = session::seconds_left(exp)
@@ -73,15 +94,26 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     pub fn overrides(&self) -> Result<Overrides, UserError> {
         let duration = match &self.common.duration {
-            Some(d) => Some(config::role_duration(d).map_err(|m| usage(format!("--duration: {m}")))?),
+            Some(d) => {
+                Some(config::role_duration(d).map_err(|m| usage(format!("--duration: {m}")))?)
+            }
             None => None,
         };
-        Ok(Overrides { duration, region: self.common.region.clone(), reason: self.common.reason.clone() })
+        Ok(Overrides {
+            duration,
+            region: self.common.region.clone(),
+            reason: self.common.reason.clone(),
+        })
     }
 
     pub fn values(&self) -> Values {
         Values {
-            user: self.env.non_empty("USER").or(self.env.non_empty("LOGNAME")).unwrap_or("rolex").to_string(),
+            user: self
+                .env
+                .non_empty("USER")
+                .or(self.env.non_empty("LOGNAME"))
+                .unwrap_or("rolex")
+                .to_string(),
             host: hostname(),
             ..Values::default()
         }
@@ -95,11 +127,19 @@ impl Ctx<'_> {
     pub fn pick_role(&self, role: Option<String>) -> Result<String, UserError> {
         role.or_else(|| self.env.non_empty("ROLEX_ROLE").map(str::to_string))
             .or_else(|| self.config.defaults.role.clone())
-            .ok_or_else(|| usage("no role named, none active, and no defaults.role").hint("name one: `rolex list` shows the roles"))
+            .ok_or_else(|| {
+                usage("no role named, none active, and no defaults.role")
+                    .hint("name one: `rolex list` shows the roles")
+            })
     }
 
     pub fn sessions(&self) -> Result<Sessions<'_>, UserError> {
-        Sessions::new(self.env, self.common.token.clone(), !self.common.no_cache, session::DEFAULT_MARGIN)
+        Sessions::new(
+            self.env,
+            self.common.token.clone(),
+            !self.common.no_cache,
+            session::DEFAULT_MARGIN,
+        )
     }
 
     /// Roles marked `confirm` ask first, unless `--yes`.
@@ -107,15 +147,31 @@ impl Ctx<'_> {
         if !plan.confirm || self.common.yes {
             return Ok(());
         }
-        let term = crate::shell::tty_term()
-            .ok_or_else(|| failed(format!("role {} asks for confirmation and there is no terminal", plan.role)).hint("pass --yes"))?;
-        let what = plan.description.as_deref().map_or(String::new(), |d| format!(" ({d})"));
+        let term = crate::shell::tty_term().ok_or_else(|| {
+            failed(format!(
+                "role {} asks for confirmation and there is no terminal",
+                plan.role
+            ))
+            .hint("pass --yes")
+        })?;
+        let what = plan
+            .description
+            .as_deref()
+            .map_or(String::new(), |d| format!(" ({d})"));
         let ok = dialoguer::Confirm::new()
-            .with_prompt(format!("Switch to {}{what} in account {}?", plan.role, plan.account_alias.as_deref().unwrap_or(&plan.account)))
+            .with_prompt(format!(
+                "Switch to {}{what} in account {}?",
+                plan.role,
+                plan.account_alias.as_deref().unwrap_or(&plan.account)
+            ))
             .default(false)
             .interact_on(&term)
             .map_err(|e| failed(format!("cannot ask for confirmation: {e}")))?;
-        if ok { Ok(()) } else { Err(failed("not confirmed; nothing was changed")) }
+        if ok {
+            Ok(())
+        } else {
+            Err(failed("not confirmed; nothing was changed"))
+        }
     }
 }
 

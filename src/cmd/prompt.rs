@@ -10,7 +10,12 @@ const DEFAULT_FORMAT: &str = "{role}@{alias} {left}{mark}";
 /// Under this many seconds left, the segment carries a warning mark.
 const WARN_SECS: i64 = 300;
 
-pub fn run(env: &Env, format: Option<&str>, shell: Option<&str>, no_color: bool) -> anyhow::Result<i32> {
+pub fn run(
+    env: &Env,
+    format: Option<&str>,
+    shell: Option<&str>,
+    no_color: bool,
+) -> anyhow::Result<i32> {
     let text = segment(env, format, shell, no_color);
     if !text.is_empty() {
         let mut out = std::io::stdout().lock();
@@ -26,7 +31,9 @@ pub fn segment(env: &Env, format: Option<&str>, shell: Option<&str>, no_color: b
     };
     let account = env.non_empty("ROLEX_ACCOUNT").unwrap_or("");
     let alias = env.non_empty("ROLEX_ACCOUNT_ALIAS").unwrap_or(account);
-    let left = env.non_empty("AWS_CREDENTIAL_EXPIRATION").and_then(seconds_left);
+    let left = env
+        .non_empty("AWS_CREDENTIAL_EXPIRATION")
+        .and_then(seconds_left);
     let (left_text, mark) = match left {
         Some(s) if s <= 0 => ("expired".to_string(), "!"),
         Some(s) if s < WARN_SECS => (format_left(s), "!"),
@@ -41,7 +48,11 @@ pub fn segment(env: &Env, format: Option<&str>, shell: Option<&str>, no_color: b
         .replace("{left}", &left_text)
         .replace("{mark}", mark);
     let text = text.trim_end().to_string();
-    let color = if left.is_some_and(|s| s < WARN_SECS) { Some("yellow") } else { env.non_empty("ROLEX_COLOR") };
+    let color = if left.is_some_and(|s| s < WARN_SECS) {
+        Some("yellow")
+    } else {
+        env.non_empty("ROLEX_COLOR")
+    };
     match color.and_then(ansi) {
         Some(code) if !no_color && env.get("NO_COLOR").is_none_or(str::is_empty) => {
             let (open, close) = match shell {
@@ -94,21 +105,36 @@ mod tests {
 
     #[test]
     fn shows_role_alias_and_time_left() {
-        assert_eq!(segment(&env(&in_minutes(42), None), None, None, false), "prod-admin@prod 42m");
+        assert_eq!(
+            segment(&env(&in_minutes(42), None), None, None, false),
+            "prod-admin@prod 42m"
+        );
         assert_eq!(segment(&Env::default(), None, None, false), "");
     }
 
     #[test]
     fn marks_low_and_expired_sessions() {
-        assert_eq!(segment(&env(&in_minutes(3), None), None, None, true), "prod-admin@prod 3m!");
-        assert_eq!(segment(&env("2001-01-01T00:00:00Z", None), None, None, true), "prod-admin@prod expired!");
+        assert_eq!(
+            segment(&env(&in_minutes(3), None), None, None, true),
+            "prod-admin@prod 3m!"
+        );
+        assert_eq!(
+            segment(&env("2001-01-01T00:00:00Z", None), None, None, true),
+            "prod-admin@prod expired!"
+        );
     }
 
     #[test]
     fn colours_unless_told_not_to() {
         let e = env(&in_minutes(42), Some("red"));
-        assert_eq!(segment(&e, None, None, false), "\x1b[31mprod-admin@prod 42m\x1b[0m");
-        assert_eq!(segment(&e, None, Some("bash"), false), "\x01\x1b[31m\x02prod-admin@prod 42m\x01\x1b[0m\x02");
+        assert_eq!(
+            segment(&e, None, None, false),
+            "\x1b[31mprod-admin@prod 42m\x1b[0m"
+        );
+        assert_eq!(
+            segment(&e, None, Some("bash"), false),
+            "\x01\x1b[31m\x02prod-admin@prod 42m\x01\x1b[0m\x02"
+        );
         assert_eq!(segment(&e, None, None, true), "prod-admin@prod 42m");
         let mut n = e.clone();
         n.set("NO_COLOR", "1");

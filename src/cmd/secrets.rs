@@ -13,9 +13,18 @@ use crate::source::{from_env_vars, store_key};
 /// A store source named in the profile file, or one not yet in it.
 fn check_store_source(ctx: &Ctx, name: &str) -> Result<(), UserError> {
     match ctx.config.sources.get(name) {
-        Some(s) if s.kind != SourceKind::Store && ctx.config.path.is_some() && !(s.kind == SourceKind::DefaultChain && name == "default") => {
-            Err(usage(format!("source {name:?} takes its keys from elsewhere ({:?}), not from the secret store", s.kind))
-                .hint(format!("remove `from` from [sources.{name}] to keep its key in the secret store")))
+        Some(s)
+            if s.kind != SourceKind::Store
+                && ctx.config.path.is_some()
+                && !(s.kind == SourceKind::DefaultChain && name == "default") =>
+        {
+            Err(usage(format!(
+                "source {name:?} takes its keys from elsewhere ({:?}), not from the secret store",
+                s.kind
+            ))
+            .hint(format!(
+                "remove `from` from [sources.{name}] to keep its key in the secret store"
+            )))
         }
         _ => Ok(()),
     }
@@ -31,7 +40,14 @@ fn region(ctx: &Ctx) -> String {
 }
 
 fn mask(key_id: &str) -> String {
-    let tail: String = key_id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = key_id
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("…{tail}")
 }
 
@@ -39,8 +55,13 @@ pub fn add(ctx: &Ctx, name: &str, from_env: bool) -> anyhow::Result<i32> {
     check_store_source(ctx, name)?;
     let creds = if from_env {
         from_env_vars(&ctx.env.original())
-            .map(|c| Credentials { session_token: None, ..c })
-            .ok_or_else(|| usage("--from-env: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"))?
+            .map(|c| Credentials {
+                session_token: None,
+                ..c
+            })
+            .ok_or_else(|| {
+                usage("--from-env: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+            })?
     } else {
         ask_key()?
     };
@@ -50,18 +71,35 @@ pub fn add(ctx: &Ctx, name: &str, from_env: bool) -> anyhow::Result<i32> {
         let msg = format!("the key does not work, so it was not stored: {}", e.message);
         UserError { message: msg, ..e }
     })?;
-    let user = if who.arn.contains(":user/") { aws.get_user_name(&creds).ok() } else { None };
+    let user = if who.arn.contains(":user/") {
+        aws.get_user_name(&creds).ok()
+    } else {
+        None
+    };
     let devices = match &user {
         Some(u) => aws.list_mfa_devices(&creds, u).unwrap_or_default(),
         None => Vec::new(),
     };
-    sessions.store()?.set(&store_key(name), &serde_json::to_string(&creds)?)?;
+    sessions
+        .store()?
+        .set(&store_key(name), &serde_json::to_string(&creds)?)?;
     // Sessions made with an older key of this source are dropped.
     sessions.store()?.delete(&mfa_key(name))?;
-    eprintln!("rolex: stored key {} of {} for source {name} in the {}", mask(&creds.access_key_id), who.arn, sessions.store()?.name());
-    let current = ctx.config.sources.get(name).and_then(|s| s.mfa_serial.clone());
+    eprintln!(
+        "rolex: stored key {} of {} for source {name} in the {}",
+        mask(&creds.access_key_id),
+        who.arn,
+        sessions.store()?.name()
+    );
+    let current = ctx
+        .config
+        .sources
+        .get(name)
+        .and_then(|s| s.mfa_serial.clone());
     match devices.as_slice() {
-        [] => eprintln!("rolex: no MFA device found for this user; roles that require MFA will be refused"),
+        [] => eprintln!(
+            "rolex: no MFA device found for this user; roles that require MFA will be refused"
+        ),
         [serial, ..] if current.as_deref() == Some(serial.as_str()) => {}
         [serial, ..] => offer_mfa_serial(ctx, name, serial)?,
     }
@@ -69,7 +107,10 @@ pub fn add(ctx: &Ctx, name: &str, from_env: bool) -> anyhow::Result<i32> {
 }
 
 fn ask_key() -> Result<Credentials, UserError> {
-    let term = crate::shell::tty_term().ok_or_else(|| usage("no terminal to ask for the key on").hint("pass --from-env with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY set"))?;
+    let term = crate::shell::tty_term().ok_or_else(|| {
+        usage("no terminal to ask for the key on")
+            .hint("pass --from-env with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY set")
+    })?;
     let access_key_id: String = dialoguer::Input::new()
         .with_prompt("Access key id")
         .interact_text_on(&term)
@@ -78,7 +119,12 @@ fn ask_key() -> Result<Credentials, UserError> {
         .with_prompt("Secret access key")
         .interact_on(&term)
         .map_err(|e| failed(format!("cannot read the key: {e}")))?;
-    Ok(Credentials { access_key_id: access_key_id.trim().into(), secret_access_key: secret_access_key.trim().into(), session_token: None, expiration: None })
+    Ok(Credentials {
+        access_key_id: access_key_id.trim().into(),
+        secret_access_key: secret_access_key.trim().into(),
+        session_token: None,
+        expiration: None,
+    })
 }
 
 /// Offers to write `mfa_serial` into the profile file, keeping its comments
@@ -91,24 +137,35 @@ fn offer_mfa_serial(ctx: &Ctx, name: &str, serial: &str) -> Result<(), UserError
     let yes = ctx.common.yes
         || match crate::shell::tty_term() {
             Some(term) => dialoguer::Confirm::new()
-                .with_prompt(format!("Write mfa_serial = {serial:?} into [sources.{name}] of {}?", path.display()))
+                .with_prompt(format!(
+                    "Write mfa_serial = {serial:?} into [sources.{name}] of {}?",
+                    path.display()
+                ))
                 .default(true)
                 .interact_on(&term)
                 .unwrap_or(false),
             None => false,
         };
     if !yes {
-        eprintln!("rolex: MFA device {serial}; add mfa_serial = {serial:?} to [sources.{name}] in {}", path.display());
+        eprintln!(
+            "rolex: MFA device {serial}; add mfa_serial = {serial:?} to [sources.{name}] in {}",
+            path.display()
+        );
         return Ok(());
     }
     write_mfa_serial(&path, name, serial)?;
-    eprintln!("rolex: wrote mfa_serial for source {name} into {}", path.display());
+    eprintln!(
+        "rolex: wrote mfa_serial for source {name} into {}",
+        path.display()
+    );
     Ok(())
 }
 
 pub fn write_mfa_serial(path: &Path, name: &str, serial: &str) -> Result<(), UserError> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
     let sources = doc.entry("sources").or_insert(toml_edit::table());
     if let Some(t) = sources.as_table_mut() {
         t.set_implicit(true);
@@ -123,7 +180,8 @@ pub fn write_mfa_serial(path: &Path, name: &str, serial: &str) -> Result<(), Use
         .ok_or_else(|| usage(format!("{}: sources.{name} is not a table", path.display())))?
         .insert("mfa_serial", toml_edit::value(serial));
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
     }
     let tmp = path.with_extension("toml.tmp");
     let mut opts = std::fs::OpenOptions::new();
@@ -147,12 +205,19 @@ pub fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
     store.delete(&store_key(name))?;
     store.delete(&mfa_key(name))?;
     let mut dropped = 0;
-    for role in ctx.config.roles.values().filter(|r| first_source(ctx, &r.name) == Some(name)) {
+    for role in ctx
+        .config
+        .roles
+        .values()
+        .filter(|r| first_source(ctx, &r.name) == Some(name))
+    {
         store.delete(&role_key(&role.name))?;
         dropped += 1;
     }
     if had {
-        eprintln!("rolex: removed the key of source {name} and the sessions of {dropped} role(s) made from it");
+        eprintln!(
+            "rolex: removed the key of source {name} and the sessions of {dropped} role(s) made from it"
+        );
         Ok(0)
     } else {
         eprintln!("rolex: no key was stored for source {name}; dropped its sessions");
@@ -174,15 +239,24 @@ pub fn rotate(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
     let sessions = ctx.sessions()?;
     let store = crate::store::open(ctx.env)?;
     let old: Credentials = match store.get(&store_key(name))? {
-        Some(v) => serde_json::from_str(&v).map_err(|_| failed(format!("the stored key of source {name:?} is damaged")))?,
-        None => return Err(failed(format!("no key is stored for source {name:?}")).hint(format!("rolex add {name}")).into()),
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|_| failed(format!("the stored key of source {name:?} is damaged")))?,
+        None => {
+            return Err(failed(format!("no key is stored for source {name:?}"))
+                .hint(format!("rolex add {name}"))
+                .into());
+        }
     };
     let region = region(ctx);
     let aws = sessions.client(&region)?;
     let user = aws.get_user_name(&old)?;
     let keys = aws.list_access_keys(&old, &user)?;
     if keys.len() >= 2 {
-        let others: Vec<String> = keys.iter().filter(|k| **k != old.access_key_id).map(|k| mask(k)).collect();
+        let others: Vec<String> = keys
+            .iter()
+            .filter(|k| **k != old.access_key_id)
+            .map(|k| mask(k))
+            .collect();
         return Err(failed(format!("IAM user {user} already has two access keys, the most IAM allows; the other one is {}", others.join(", ")))
             .hint(format!("delete the key you do not use: aws iam delete-access-key --user-name {user} --access-key-id ID"))
             .into());
@@ -199,7 +273,10 @@ pub fn rotate(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
     }
     if !works {
         let _ = aws.delete_access_key(&old, &user, &new.access_key_id);
-        return Err(failed("the new key did not work within 30 s; it was deleted and the old key is kept").into());
+        return Err(failed(
+            "the new key did not work within 30 s; it was deleted and the old key is kept",
+        )
+        .into());
     }
     let text = serde_json::to_string(&new)?;
     let aws_new_delete = |e: UserError| {
@@ -209,11 +286,23 @@ pub fn rotate(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
     store.set(&store_key(name), &text).map_err(aws_new_delete)?;
     store.delete(&mfa_key(name))?;
     if let Err(e) = aws.delete_access_key(&new, &user, &old.access_key_id) {
-        return Err(failed(format!("stored the new key {}, but deleting the old key {} failed: {}", mask(&new.access_key_id), mask(&old.access_key_id), e.message))
-            .hint(format!("delete it by hand: aws iam delete-access-key --user-name {user} --access-key-id {}", old.access_key_id))
-            .into());
+        return Err(failed(format!(
+            "stored the new key {}, but deleting the old key {} failed: {}",
+            mask(&new.access_key_id),
+            mask(&old.access_key_id),
+            e.message
+        ))
+        .hint(format!(
+            "delete it by hand: aws iam delete-access-key --user-name {user} --access-key-id {}",
+            old.access_key_id
+        ))
+        .into());
     }
-    eprintln!("rolex: rotated source {name}: new key {} stored, old key {} deleted", mask(&new.access_key_id), mask(&old.access_key_id));
+    eprintln!(
+        "rolex: rotated source {name}: new key {} stored, old key {} deleted",
+        mask(&new.access_key_id),
+        mask(&old.access_key_id)
+    );
     Ok(0)
 }
 
@@ -235,7 +324,10 @@ pub fn clear(ctx: &Ctx, role: Option<String>, all: bool) -> anyhow::Result<i32> 
         for s in ctx.config.sources.keys() {
             store.delete(&mfa_key(s))?;
         }
-        eprintln!("rolex: cleared the sessions of {} role(s) and every MFA session", roles.len());
+        eprintln!(
+            "rolex: cleared the sessions of {} role(s) and every MFA session",
+            roles.len()
+        );
     } else {
         eprintln!("rolex: cleared the cached session of {}", roles.join(", "));
     }

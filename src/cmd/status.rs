@@ -17,7 +17,8 @@ pub fn status(ctx: &Ctx, json_out: bool, check: bool) -> anyhow::Result<i32> {
     let expiration = env.non_empty("AWS_CREDENTIAL_EXPIRATION");
     let left = expiration.and_then(seconds_left);
     let identity = if check {
-        let creds = from_env_vars(env).ok_or_else(|| failed("this shell has no AWS keys in its environment to check"))?;
+        let creds = from_env_vars(env)
+            .ok_or_else(|| failed("this shell has no AWS keys in its environment to check"))?;
         let region = env.non_empty("AWS_REGION").unwrap_or("us-east-1");
         let sessions = ctx.sessions()?;
         Some(sessions.client(region)?.get_caller_identity(&creds)?)
@@ -59,7 +60,10 @@ pub fn status(ctx: &Ctx, json_out: bool, check: bool) -> anyhow::Result<i32> {
     if let (Some(id), Some(acct)) = (&identity, account)
         && id.account != acct
     {
-        eprintln!("rolex: the credentials belong to account {}, not {acct}", id.account);
+        eprintln!(
+            "rolex: the credentials belong to account {}, not {acct}",
+            id.account
+        );
         return Err(Exit(1).into());
     }
     if role.is_none() && identity.is_none() {

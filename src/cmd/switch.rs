@@ -11,8 +11,18 @@ use crate::session;
 use crate::shell;
 
 pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> anyhow::Result<i32> {
-    let hook = if subshell { None } else { shell::hook_format(ctx.env) };
-    if hook.is_none() && !nest && let Some(active) = ctx.env.non_empty("ROLEX_SUBSHELL").and(ctx.env.non_empty("ROLEX_ROLE")) {
+    let hook = if subshell {
+        None
+    } else {
+        shell::hook_format(ctx.env)
+    };
+    if hook.is_none()
+        && !nest
+        && let Some(active) = ctx
+            .env
+            .non_empty("ROLEX_SUBSHELL")
+            .and(ctx.env.non_empty("ROLEX_ROLE"))
+    {
         return Err(usage(format!("this shell is already a rolex subshell (role {active}); a subshell in it would stack roles"))
             .hint("`exit` it first, or pass --nest to start one anyway")
             .into());
@@ -27,7 +37,12 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     let session = sessions.role(&plan)?;
     let vars = RoleVars::new(&plan, &session.credentials, sessions.original());
     let mut inside = vars.apply(sessions.original());
-    let left = session.credentials.expiration.as_deref().and_then(session::seconds_left).map(session::format_left);
+    let left = session
+        .credentials
+        .expiration
+        .as_deref()
+        .and_then(session::seconds_left)
+        .map(session::format_left);
     let until = left.map_or(String::new(), |l| format!(" for {l}"));
     let account = plan.account_alias.clone().unwrap_or(plan.account.clone());
     if let Some(format) = hook {
@@ -41,13 +56,18 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     inside.remove(HOOK_VAR);
     inside.set("ROLEX_SUBSHELL", std::process::id().to_string());
     let shell_path = ctx.env.non_empty("SHELL").unwrap_or("/bin/sh").to_string();
-    eprintln!("rolex: starting {shell_path} as {} in {account}{until}; `exit` or Ctrl-D leaves it", plan.role);
+    eprintln!(
+        "rolex: starting {shell_path} as {} in {account}{until}; `exit` or Ctrl-D leaves it",
+        plan.role
+    );
     let mut cmd = Command::new(&shell_path);
     cmd.env_clear();
     for (k, v) in inside.iter() {
         cmd.env(k, v);
     }
-    let status = cmd.status().map_err(|e| failed(format!("cannot start {shell_path}: {e}")))?;
+    let status = cmd
+        .status()
+        .map_err(|e| failed(format!("cannot start {shell_path}: {e}")))?;
     eprintln!("rolex: left {}", plan.role);
     #[cfg(unix)]
     {
@@ -63,7 +83,9 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
 fn pick(ctx: &Ctx) -> anyhow::Result<String> {
     let names: Vec<&String> = ctx.config.roles.keys().collect();
     if names.is_empty() {
-        return Err(usage("the profile file has no roles to pick from").hint("name a role ARN, or add [roles.NAME]").into());
+        return Err(usage("the profile file has no roles to pick from")
+            .hint("name a role ARN, or add [roles.NAME]")
+            .into());
     }
     let items: Vec<String> = ctx
         .config
@@ -71,10 +93,17 @@ fn pick(ctx: &Ctx) -> anyhow::Result<String> {
         .values()
         .map(|r| {
             let acct = r.account_alias.clone().unwrap_or(r.account.clone());
-            format!("{:<20} {:<14} {}", r.name, acct, r.description.as_deref().unwrap_or(""))
+            format!(
+                "{:<20} {:<14} {}",
+                r.name,
+                acct,
+                r.description.as_deref().unwrap_or("")
+            )
         })
         .collect();
-    let term = shell::tty_term().ok_or_else(|| usage("no role named and no terminal to pick one on").hint("rolex switch ROLE"))?;
+    let term = shell::tty_term().ok_or_else(|| {
+        usage("no role named and no terminal to pick one on").hint("rolex switch ROLE")
+    })?;
     let chosen = dialoguer::FuzzySelect::new()
         .with_prompt("Role")
         .items(&items)
@@ -113,18 +142,36 @@ fn end_subshell(owner: &str, role: &str) -> anyhow::Result<i32> {
     {
         let shell_pid = std::os::unix::process::parent_id();
         if let Ok(stat) = std::fs::read_to_string(format!("/proc/{shell_pid}/stat")) {
-            let grandparent = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)).unwrap_or("");
+            let grandparent = stat
+                .rsplit(')')
+                .next()
+                .and_then(|rest| rest.split_whitespace().nth(1))
+                .unwrap_or("");
             if grandparent != owner {
-                return Err(failed("rolex exit must be run at the prompt of the rolex subshell").hint("or type `exit`").into());
+                return Err(
+                    failed("rolex exit must be run at the prompt of the rolex subshell")
+                        .hint("or type `exit`")
+                        .into(),
+                );
             }
         }
         eprintln!("rolex: leaving {role}");
-        let ok = Command::new("kill").arg("-HUP").arg(shell_pid.to_string()).status().is_ok_and(|s| s.success());
-        if ok { Ok(0) } else { Err(failed("cannot end the subshell").hint("type `exit`").into()) }
+        let ok = Command::new("kill")
+            .arg("-HUP")
+            .arg(shell_pid.to_string())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            Ok(0)
+        } else {
+            Err(failed("cannot end the subshell").hint("type `exit`").into())
+        }
     }
     #[cfg(not(unix))]
     {
         let _ = (owner, role);
-        Err(failed("rolex exit cannot end a subshell on this system").hint("type `exit`").into())
+        Err(failed("rolex exit cannot end a subshell on this system")
+            .hint("type `exit`")
+            .into())
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::cli::{EnvFormat, Shell};
 use crate::env::{Env, Saved};
-use crate::output::{self, assign_all, sh_quote, fish_quote, pwsh_quote};
+use crate::output::{self, assign_all, fish_quote, pwsh_quote, sh_quote};
 
 const BASH: &str = include_str!("rolex.bash");
 const ZSH: &str = include_str!("rolex.zsh");
@@ -53,7 +53,9 @@ fn set_saved(shell: EnvFormat, saved: &Saved) -> String {
 fn clear_saved(shell: EnvFormat) -> String {
     match shell {
         EnvFormat::Fish => "set -e -g __rolex_saved\n".into(),
-        EnvFormat::Pwsh => "Remove-Variable -Scope Global -ErrorAction SilentlyContinue __rolex_saved\n".into(),
+        EnvFormat::Pwsh => {
+            "Remove-Variable -Scope Global -ErrorAction SilentlyContinue __rolex_saved\n".into()
+        }
         _ => "unset __rolex_saved\n".into(),
     }
 }
@@ -87,8 +89,14 @@ pub fn exit_script(shell: EnvFormat, saved: &Saved) -> String {
 /// The controlling terminal, for prompts that must work when stdout is
 /// captured by the hook or piped.
 pub fn tty_term() -> Option<console::Term> {
-    let read = std::fs::OpenOptions::new().read(true).open("/dev/tty").ok()?;
-    let write = std::fs::OpenOptions::new().write(true).open("/dev/tty").ok()?;
+    let read = std::fs::OpenOptions::new()
+        .read(true)
+        .open("/dev/tty")
+        .ok()?;
+    let write = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
     Some(console::Term::read_write_pair(read, write))
 }
 

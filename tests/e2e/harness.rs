@@ -105,14 +105,13 @@ fn parse_response(raw: &[u8]) -> io::Result<(u16, Vec<u8>)> {
     };
     let head = String::from_utf8_lossy(&raw[..end]).into_owned();
     let rest = &raw[end + 4..];
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or("");
+    let (status_line, header_text) = head.split_once("\r\n").unwrap_or((head.as_str(), ""));
     let status: u16 = status_line
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| io::Error::other(format!("bad HTTP status line {status_line:?}")))?;
-    let headers = parse_header_lines(lines);
+    let headers = parse_header_lines(header_text);
     let body = if is_chunked(&headers) {
         dechunk(rest)
     } else if let Some(n) = content_length(&headers) {
@@ -123,9 +122,9 @@ fn parse_response(raw: &[u8]) -> io::Result<(u16, Vec<u8>)> {
     Ok((status, body))
 }
 
-fn parse_header_lines<'a>(lines: impl Iterator<Item = &'a str>) -> BTreeMap<String, String> {
+fn parse_header_lines(text: &str) -> BTreeMap<String, String> {
     let mut headers = BTreeMap::new();
-    for line in lines {
+    for line in text.split("\r\n") {
         if let Some((k, v)) = line.split_once(':') {
             headers.insert(k.trim().to_owned(), v.trim().to_owned());
         }
@@ -336,7 +335,7 @@ impl Request {
                         };
                         (k.clone(), s)
                     })
-                    .collect()
+                    .collect::<BTreeMap<String, String>>()
             })
             .unwrap_or_default();
         let body_str = v["body"].as_str().unwrap_or("");
@@ -408,65 +407,74 @@ impl Moto {
             "{} not found: run `bash tests/run.sh` (it creates the venv) or set ROLEX_TEST_VENV",
             bin.display()
         );
-        let dir = tempfile::tempdir().expect("create a temporary directory for moto");
-        let log_path = dir.path().join("moto.log");
-        let mut last_err = String::new();
+        let mut failures = String::new();
+        // A port found free can be taken by a parallel test before moto binds
+        // it: then moto exits at once and we try another port.
         for _attempt in 0..3 {
+            let dir = tempfile::tempdir().expect("create a temporary directory for moto");
+            let log = File::create(dir.path().join("moto.log")).expect("create moto log file");
+            let log_err = log.try_clone().expect("clone moto log file handle");
             let port = free_port();
             let port_s = port.to_string();
-            let log = File::create(&log_path).expect("create moto log file");
-            let log_err = log.try_clone().expect("clone moto log file handle");
-            let mut child = Command::new(&bin)
-                .args(["-H", "127.0.0.1", "-p", port_s.as_str()])
-                .current_dir(dir.path())
-                .env("MOTO_RECORDER_FILEPATH", dir.path().join("recording.jsonl"))
-                .env_remove("MOTO_ENABLE_RECORDING")
-                .stdin(Stdio::null())
-                .stdout(Stdio::from(log))
-                .stderr(Stdio::from(log_err))
-                .spawn()
-                .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
-            let url = format!("http://127.0.0.1:{port}");
-            // Our own process must say it is listening on the port (so a
-            // server of a parallel test that grabbed the same port cannot
-            // pass for ours), and the API must answer.
-            let banner = format!("Running on {url}");
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                if let Ok(Some(status)) = child.try_wait() {
-                    last_err = format!("moto_server on port {port} exited early ({status})");
-                    break;
-                }
-                let listening = fs::read_to_string(&log_path).is_ok_and(|l| l.contains(&banner));
-                if listening
-                    && matches!(
-                        try_http(&url, "GET", "/moto-api/data.json", None, b""),
-                        Ok((200, _))
-                    )
-                {
-                    let moto = Moto {
-                        url,
-                        port,
-                        child,
-                        dir,
-                    };
+            let mut moto = Moto {
+                url: format!("http://127.0.0.1:{port}"),
+                port,
+                child: Command::new(&bin)
+                    .args(["-H", "127.0.0.1", "-p", port_s.as_str()])
+                    .current_dir(dir.path())
+                    .env("MOTO_RECORDER_FILEPATH", dir.path().join("recording.jsonl"))
+                    .env_remove("MOTO_ENABLE_RECORDING")
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::from(log))
+                    .stderr(Stdio::from(log_err))
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display())),
+                dir,
+            };
+            match moto.wait_ready(Duration::from_secs(20)) {
+                Ok(()) => {
                     // Make sure the recording file exists from the start.
                     moto.post("/moto-api/recorder/reset-recording");
                     return moto;
                 }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    last_err = format!("moto_server on port {port} not ready within 20 s");
-                    break;
+                Err(why) => {
+                    failures.push_str(&format!("{why}\n--- moto log ---\n{}\n", moto.log()));
                 }
-                thread::sleep(Duration::from_millis(50));
             }
+            // Dropping `moto` kills and reaps the process.
         }
-        panic!(
-            "could not start moto: {last_err}\n--- moto log ---\n{}",
-            fs::read_to_string(log_path).unwrap_or_default()
-        );
+        panic!("could not start moto_server:\n{failures}");
+    }
+
+    /// Waits until our own process says it listens on the port (so a server
+    /// of a parallel test that grabbed the same port cannot pass for ours)
+    /// and the moto API answers.
+    fn wait_ready(&mut self, timeout: Duration) -> Result<(), String> {
+        let banner = format!("Running on {}", self.url);
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!(
+                    "moto_server on port {} exited early ({status})",
+                    self.port
+                ));
+            }
+            if self.log().contains(&banner)
+                && matches!(
+                    try_http(&self.url, "GET", "/moto-api/data.json", None, b""),
+                    Ok((200, _))
+                )
+            {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "moto_server on port {} not ready within {timeout:?}",
+                    self.port
+                ));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn post(&self, path: &str) -> Vec<u8> {
@@ -503,7 +511,9 @@ impl Moto {
     }
 
     /// Stops recording and returns the requests recorded since
-    /// [`Moto::start_recording`] (moto-api calls are not recorded).
+    /// [`Moto::start_recording`]. moto records every request except its
+    /// `/moto-api/recorder/` ones: [`Moto::reset`] and [`Moto::set_auth`]
+    /// calls made while recording show up too (without an `Action`).
     pub fn stop_recording(&self) -> Vec<Request> {
         self.post("/moto-api/recorder/stop-recording");
         let (status, body) = http(
@@ -673,12 +683,11 @@ fn read_request(stream: &mut TcpStream) -> io::Result<Request> {
         buf.extend_from_slice(&tmp[..n]);
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap_or("");
+    let (request_line, header_text) = head.split_once("\r\n").unwrap_or((head.as_str(), ""));
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("").to_owned();
     let target = parts.next().unwrap_or("/").to_owned();
-    let headers = parse_header_lines(lines);
+    let headers = parse_header_lines(header_text);
 
     if header_value(&headers, "expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
         stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;

@@ -1,0 +1,1 @@
+//! Issue: shell integration in real shells (tmux).

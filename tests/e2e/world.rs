@@ -1,0 +1,196 @@
+//! A hermetic world for one test: a moto server, a temporary HOME with a
+//! profile file, and the built `rolex` binary with a cleared environment.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::harness::{Moto, Request, venv};
+
+pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+pub struct World {
+    pub moto: Moto,
+    pub home: tempfile::TempDir,
+    pub config: PathBuf,
+    /// Extra variables for every rolex run.
+    pub vars: Vec<(String, String)>,
+}
+
+impl World {
+    /// A moto server and a profile file with `config` (mode 0600).
+    pub fn new(config: &str) -> Self {
+        let moto = Moto::start();
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(".config/rolex/config.toml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, config).unwrap();
+        set_mode(&path, 0o600);
+        let vars = vec![
+            ("AWS_ACCESS_KEY_ID".into(), KEY_ID.into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), SECRET.into()),
+            ("ROLEX_BACKEND".into(), "file".into()),
+            ("ROLEX_FILE_PASSPHRASE".into(), "test passphrase".into()),
+        ];
+        Self {
+            moto,
+            home,
+            config: path,
+            vars,
+        }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// The base environment: moto, temporary HOME and XDG folders.
+    pub fn base_env(&self) -> Vec<(String, String)> {
+        let h = self.home().display().to_string();
+        let mut env = self.moto.sdk_env(self.home());
+        env.extend([
+            (
+                "PATH".to_string(),
+                format!(
+                    "{}/bin:{}",
+                    venv().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            ),
+            ("USER".into(), "alice".into()),
+            ("XDG_CONFIG_HOME".into(), format!("{h}/.config")),
+            ("XDG_DATA_HOME".into(), format!("{h}/.local/share")),
+            ("XDG_CACHE_HOME".into(), format!("{h}/.cache")),
+        ]);
+        for pass in ["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"] {
+            if let Ok(v) = std::env::var(pass) {
+                env.push((pass.into(), v));
+            }
+        }
+        env
+    }
+
+    /// `rolex ARGS` with no controlling terminal (setsid), so any attempt to
+    /// prompt fails instead of hanging.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("setsid");
+        c.arg("-w")
+            .arg(rolex())
+            .args(args)
+            .env_clear()
+            .stdin(Stdio::null());
+        for (k, v) in self.base_env().iter().chain(self.vars.iter()) {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    pub fn run_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
+        let mut c = self.cmd(args);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    /// Records what rolex sends to moto while `f` runs.
+    pub fn recorded<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Request>) {
+        self.moto.start_recording();
+        let out = f();
+        (out, self.moto.stop_recording())
+    }
+
+    pub fn set(&mut self, k: &str, v: &str) {
+        self.vars.retain(|(n, _)| n != k);
+        self.vars.push((k.into(), v.into()));
+    }
+
+    pub fn unset(&mut self, k: &str) {
+        self.vars.retain(|(n, _)| n != k);
+    }
+}
+
+pub fn rolex() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rolex"))
+}
+
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts success and shows stderr when not.
+#[track_caller]
+pub fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "status {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        stdout(o),
+        stderr(o)
+    );
+    stdout(o)
+}
+
+/// Asserts a failure with this exit code and returns stderr.
+#[track_caller]
+pub fn fails(o: &Output, code: i32) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+    stderr(o)
+}
+
+/// The ARN that `aws sts get-caller-identity` printed.
+#[track_caller]
+pub fn arn_of(out: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    v["Arn"].as_str().unwrap().to_string()
+}
+
+/// Requests with this action.
+pub fn with_action<'a>(reqs: &'a [Request], action: &str) -> Vec<&'a Request> {
+    reqs.iter()
+        .filter(|r| r.action.as_deref() == Some(action))
+        .collect()
+}
+
+/// Every file under `dir`, read as bytes, checked for `needle`.
+pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p)
+                && String::from_utf8_lossy(&bytes).contains(needle)
+            {
+                hits.push(p);
+            }
+        }
+    }
+    hits
+}
