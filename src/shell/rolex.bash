@@ -1,0 +1,50 @@
+# rolex shell hook for bash. Load it from ~/.bashrc with:
+#     eval "$(rolex init bash)"
+# Rendered by `rolex init bash`: @ROLEX@ is the binary's absolute path, quoted.
+#
+# Completions are not wired here (that would run the binary at every shell
+# start): they are shipped in completions/ and printed by
+# `rolex completions bash`.
+#
+# Protocol: every call runs the binary with ROLEX_HOOK=bash and
+# __ROLEX_SAVED=<the shell-local __rolex_saved> in its environment only.
+# `switch` and `exit` (without --subshell) print a script on stdout; when the
+# binary exits 0 that script is eval'd here, in this shell. It exports and
+# unsets the role variables and assigns or unsets the global, unexported
+# __rolex_saved, so nothing in this function may declare that name local.
+function rolex {
+    local __rolex_sub='' __rolex_capture=1 __rolex_skip='' __rolex_arg
+    local __rolex_out='' __rolex_rc=0
+    # The subcommand is the first word that is neither a flag nor the value
+    # of a global flag that takes one (rolex --reason TEXT switch ROLE).
+    for __rolex_arg in "$@"; do
+        if [ -n "$__rolex_skip" ]; then
+            __rolex_skip=''
+            continue
+        fi
+        case $__rolex_arg in
+            --) break ;;
+            --subshell | -h | --help | -V | --version) __rolex_capture='' ;;
+            --reason | --token | --duration | --region) __rolex_skip=1 ;;
+            -*) ;;
+            *) [ -n "$__rolex_sub" ] || __rolex_sub=$__rolex_arg ;;
+        esac
+    done
+    case $__rolex_sub in
+        switch | exit) ;;
+        *) __rolex_capture='' ;;
+    esac
+
+    if [ -z "$__rolex_capture" ]; then
+        ROLEX_HOOK=bash __ROLEX_SAVED="${__rolex_saved-}" @ROLEX@ "$@"
+        return
+    fi
+
+    # stdout only is captured: stderr and /dev/tty (the MFA prompt) stay on
+    # the terminal.
+    __rolex_out=$(ROLEX_HOOK=bash __ROLEX_SAVED="${__rolex_saved-}" @ROLEX@ "$@") || __rolex_rc=$?
+    if [ "$__rolex_rc" -ne 0 ]; then
+        return "$__rolex_rc"
+    fi
+    eval "$__rolex_out"
+}

@@ -6,5 +6,6 @@ mod world;
 
 mod core;
 mod errors;
+mod generated;
 mod secrets;
 mod shells;

@@ -1,1 +1,343 @@
-//! Issue: shell integration in real shells (tmux).
+//! Issue: shell integration in real shells (bash, zsh, fish) driven through
+//! tmux: the hook, switch with an MFA code typed at the real prompt, exit
+//! restoring the environment byte for byte, subshells, the prompt segment.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::world::*;
+
+const PROFILE: &str = r#"
+[sources.main]
+from = "env"
+mfa_serial = "arn:aws:iam::123456789012:mfa/alice"
+
+[accounts]
+prod = "999999999999"
+staging = "888888888888"
+
+[roles.prod-admin]
+account = "prod"
+role = "Admin"
+color = "red"
+region = "eu-central-1"
+
+[roles.staging-admin]
+account = "staging"
+role = "Admin"
+"#;
+
+/// A nasty value that must survive a switch and exit unchanged.
+const NASTY: &str = "it's \"quoted\" $HOME `x` \\ end";
+
+struct Tmux {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    fn start(w: &World, shell: &[&str]) -> Self {
+        let socket = format!(
+            "rolex-test-{}-{}",
+            std::process::id(),
+            shell[0].rsplit('/').next().unwrap()
+        );
+        let dir = w
+            .home()
+            .join(format!("tmux-{}", shell[0].rsplit('/').next().unwrap()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let q = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+        let mut script = String::from("#!/bin/sh\nexec env -i");
+        let bin_dir = rolex().parent().unwrap().display().to_string();
+        for (k, v) in w.base_env().iter().chain(w.vars.iter()) {
+            let v = if k == "PATH" {
+                format!("{bin_dir}:{v}")
+            } else {
+                v.clone()
+            };
+            script.push_str(&format!(" {k}={}", q(&v)));
+        }
+        script.push_str(&format!(
+            " TERM=xterm SHELL={} AWS_PROFILE={} AWS_REGION=''",
+            q(&which(shell[0])),
+            q(NASTY)
+        ));
+        for a in shell {
+            script.push_str(&format!(" {}", q(a)));
+        }
+        script.push('\n');
+        let launcher = dir.join("launch.sh");
+        std::fs::write(&launcher, script).unwrap();
+        set_mode(&launcher, 0o700);
+        let st = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-x", "200", "-y", "50"])
+            .arg(launcher.display().to_string())
+            .status()
+            .unwrap();
+        assert!(st.success());
+        Tmux { socket, dir }
+    }
+
+    fn send(&self, line: &str) {
+        let st = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", line])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "Enter"])
+            .status()
+            .unwrap();
+    }
+
+    fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-S", "-300"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text` (after `skip` earlier matches).
+    #[track_caller]
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{text:?} did not show up; screen:\n{}", self.screen());
+    }
+
+    /// Runs a line and waits for it to finish (it echoes a marker after).
+    #[track_caller]
+    fn run(&self, line: &str, marker: &str) {
+        self.send(&format!("{line}; echo {marker}-DONE"));
+        self.wait_for(&format!("\n{marker}-DONE"));
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn which(name: &str) -> String {
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// `env` output without what shells change by themselves.
+fn env_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    // Values can span lines (NASTY has none, but be safe): keep raw lines.
+    for l in text.lines() {
+        if ["_=", "SHLVL=", "OLDPWD=", "PWD=", "COLUMNS=", "LINES="]
+            .iter()
+            .any(|p| l.starts_with(p))
+        {
+            continue;
+        }
+        lines.push(l.to_string());
+    }
+    lines.sort();
+    lines
+}
+
+fn switch_and_exit(shell: &[&str], init: &str) {
+    let w = World::new(PROFILE);
+    let t = Tmux::start(&w, shell);
+    let d = t.dir.display().to_string();
+    t.run(init, "INIT");
+    t.run(&format!("env > {d}/before.txt"), "BEFORE");
+    let (_, reqs) = w.recorded(|| {
+        t.send("rolex switch prod-admin");
+        t.wait_for("MFA code for arn:aws:iam::123456789012:mfa/alice");
+        t.send("123456");
+        t.wait_for("rolex: now prod-admin in prod");
+        t.run(
+            &format!("aws sts get-caller-identity > {d}/id1.json"),
+            "ID1",
+        );
+        t.run(
+            &format!("rolex prompt --no-color > {d}/prompt.txt"),
+            "PROMPT",
+        );
+        t.run(&format!("env > {d}/inside.txt"), "INSIDE");
+        // Role to role: no new MFA code (the MFA session is cached).
+        t.run("rolex switch staging-admin", "SWITCH2");
+        t.run(
+            &format!("aws sts get-caller-identity > {d}/id2.json"),
+            "ID2",
+        );
+        t.run(&format!("env > {d}/inside2.txt"), "INSIDE2");
+        t.run("rolex exit", "EXIT");
+        t.run(&format!("env > {d}/after.txt"), "AFTER");
+        t.run("rolex exit", "EXIT2");
+    });
+    assert_eq!(
+        arn_of(&read(&t.file("id1.json"))),
+        "arn:aws:sts::999999999999:assumed-role/Admin/alice"
+    );
+    assert_eq!(
+        arn_of(&read(&t.file("id2.json"))),
+        "arn:aws:sts::888888888888:assumed-role/Admin/alice"
+    );
+    assert!(
+        read(&t.file("prompt.txt")).starts_with("prod-admin@prod "),
+        "{}",
+        read(&t.file("prompt.txt"))
+    );
+    let inside = read(&t.file("inside.txt"));
+    assert!(inside.contains("ROLEX_ROLE=prod-admin") && inside.contains("AWS_REGION=eu-central-1"));
+    assert!(
+        !inside.contains("AWS_PROFILE="),
+        "AWS_PROFILE is removed inside a role"
+    );
+    assert!(
+        !inside.contains("__ROLEX_SAVED") && !inside.contains(SECRET),
+        "the saved state is not exported"
+    );
+    let inside2 = read(&t.file("inside2.txt"));
+    assert!(inside2.contains("ROLEX_ROLE=staging-admin"));
+    assert!(
+        !inside2.contains("ROLEX_COLOR=") && !inside2.contains("AWS_REGION=eu-central-1"),
+        "nothing of prod-admin is left"
+    );
+    assert_eq!(
+        env_lines(&read(&t.file("after.txt"))),
+        env_lines(&read(&t.file("before.txt")))
+    );
+    assert!(read(&t.file("before.txt")).contains(&format!("AWS_PROFILE={NASTY}")));
+    assert!(t.screen().contains("no role is active"));
+    assert_eq!(with_action(&reqs, "GetSessionToken").len(), 1);
+    assert_eq!(with_action(&reqs, "AssumeRole").len(), 2);
+}
+
+#[test]
+fn bash_switch_and_exit_restore_the_environment() {
+    switch_and_exit(
+        &["bash", "--norc", "--noprofile", "-i"],
+        "eval \"$(rolex init bash --prompt)\"",
+    );
+}
+
+#[test]
+fn zsh_switch_and_exit_restore_the_environment() {
+    switch_and_exit(&["zsh", "-f", "-i"], "eval \"$(rolex init zsh --prompt)\"");
+}
+
+#[test]
+fn fish_switch_and_exit_restore_the_environment() {
+    switch_and_exit(
+        &["fish", "--no-config", "-i"],
+        "rolex init fish --prompt | source",
+    );
+}
+
+#[test]
+fn a_subshell_ends_with_exit_and_with_rolex_exit() {
+    let w = World::new(PROFILE);
+    let t = Tmux::start(&w, &["bash", "--norc", "--noprofile", "-i"]);
+    let d = t.dir.display().to_string();
+    t.run("PS1='$ '", "PS1");
+    t.send("rolex switch prod-admin --token 123456");
+    t.wait_for("rolex: starting");
+    t.run(
+        &format!("echo \"in:$ROLEX_ROLE:$ROLEX_SUBSHELL\" > {d}/sub1.txt"),
+        "SUB1",
+    );
+    t.run("rolex switch staging-admin", "NEST");
+    t.send("rolex exit");
+    t.wait_for("rolex: left prod-admin");
+    t.run(
+        &format!("echo \"out:${{ROLEX_ROLE-none}}\" > {d}/parent1.txt"),
+        "PARENT1",
+    );
+    t.send("rolex switch prod-admin --subshell");
+    t.wait_for("rolex: starting /");
+    t.send("exit");
+    t.run(
+        &format!("echo \"out:${{ROLEX_ROLE-none}}:${{AWS_PROFILE}}\" > {d}/parent2.txt"),
+        "PARENT2",
+    );
+    assert!(read(&t.file("sub1.txt")).starts_with("in:prod-admin:"));
+    assert!(
+        t.screen().contains("already a rolex subshell"),
+        "{}",
+        t.screen()
+    );
+    assert_eq!(read(&t.file("parent1.txt")).trim(), "out:none");
+    assert_eq!(
+        read(&t.file("parent2.txt")).trim(),
+        format!("out:none:{NASTY}")
+    );
+}
+
+#[test]
+fn hooks_survive_strict_modes() {
+    let w = World::new(PROFILE);
+    let bin_dir = rolex().parent().unwrap().display().to_string();
+    let run = |shell: &str, args: &[&str], script: &str| {
+        let mut c = Command::new(shell);
+        c.args(args).arg(script).env_clear();
+        for (k, v) in w.base_env().iter().chain(w.vars.iter()) {
+            c.env(
+                k,
+                if k == "PATH" {
+                    format!("{bin_dir}:{v}")
+                } else {
+                    v.clone()
+                },
+            );
+        }
+        c.output().unwrap()
+    };
+    let body = "rolex switch prod-admin --token 123456\ntest \"$ROLEX_ROLE\" = prod-admin\nrolex prompt >/dev/null\nrolex exit\ntest -z \"${ROLEX_ROLE-}\"\necho done";
+    let bash = run(
+        "bash",
+        &["-c"],
+        &format!("set -euo pipefail\neval \"$(rolex init bash --prompt)\"\n__rolex_prompt\n{body}"),
+    );
+    assert!(ok(&bash).contains("done"), "{}", stderr(&bash));
+    let zsh = run(
+        "zsh",
+        &["-f", "-c"],
+        &format!(
+            "setopt no_unset err_exit pipe_fail\neval \"$(rolex init zsh --prompt)\"\n__rolex_prompt\n{body}"
+        ),
+    );
+    assert!(ok(&zsh).contains("done"), "{}", stderr(&zsh));
+    let sc = Command::new("shellcheck")
+        .args(["-s", "bash", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let mut sc = sc.expect("shellcheck is installed by tests/run.sh");
+    let hook = Command::new(rolex())
+        .args(["init", "bash", "--prompt"])
+        .output()
+        .unwrap()
+        .stdout;
+    use std::io::Write;
+    sc.stdin.take().unwrap().write_all(&hook).unwrap();
+    let out = sc.wait_with_output().unwrap();
+    assert!(out.status.success(), "shellcheck: {}", stdout(&out));
+}

@@ -1,0 +1,316 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'rolex'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'rolex' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('switch', 'switch', [CompletionResultType]::ParameterValue, 'Become ROLE in this shell (a subshell without the shell hook)')
+            [CompletionResult]::new('exit', 'exit', [CompletionResultType]::ParameterValue, 'Leave the role: restore the environment from before the switch')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run one command as ROLE (default: the active role, else defaults.role)')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the role''s variables for eval, CI or tools')
+            [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print AWS credential_process JSON (Version 1) for ROLE')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List roles with account, role ARN, MFA and time left on cached sessions')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The active role in this shell and its time left')
+            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'A prompt segment for the active role; empty outside a role')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell hook to eval in your shell''s rc file')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store the long-term access key of SOURCE in the secret store')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete SOURCE''s key and every session made from it')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace SOURCE''s access key with a new one (IAM), then delete the old one')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Forget cached sessions')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into DIR')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rolex;switch' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--subshell', '--subshell', [CompletionResultType]::ParameterName, 'Start a subshell even when the shell hook is loaded')
+            [CompletionResult]::new('--nest', '--nest', [CompletionResultType]::ParameterName, 'Allow a subshell inside another rolex subshell')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;exit' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;exec' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;env' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;credential-process' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;list' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;status' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Ask STS GetCallerIdentity who we are')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;prompt' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Template with {role} {account} {alias} {left} {mark}')
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Wrap colour codes for this shell''s prompt (bash, zsh; others: plain)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;init' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Also put the role segment in front of the shell''s prompt')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;add' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Take AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;remove' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;rotate' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;clear' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every cached session, MFA sessions included')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;completions' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;man' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;help' {
+            [CompletionResult]::new('switch', 'switch', [CompletionResultType]::ParameterValue, 'Become ROLE in this shell (a subshell without the shell hook)')
+            [CompletionResult]::new('exit', 'exit', [CompletionResultType]::ParameterValue, 'Leave the role: restore the environment from before the switch')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run one command as ROLE (default: the active role, else defaults.role)')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the role''s variables for eval, CI or tools')
+            [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print AWS credential_process JSON (Version 1) for ROLE')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List roles with account, role ARN, MFA and time left on cached sessions')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The active role in this shell and its time left')
+            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'A prompt segment for the active role; empty outside a role')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell hook to eval in your shell''s rc file')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store the long-term access key of SOURCE in the secret store')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete SOURCE''s key and every session made from it')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace SOURCE''s access key with a new one (IAM), then delete the old one')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Forget cached sessions')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into DIR')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rolex;help;switch' {
+            break
+        }
+        'rolex;help;exit' {
+            break
+        }
+        'rolex;help;exec' {
+            break
+        }
+        'rolex;help;env' {
+            break
+        }
+        'rolex;help;credential-process' {
+            break
+        }
+        'rolex;help;list' {
+            break
+        }
+        'rolex;help;status' {
+            break
+        }
+        'rolex;help;prompt' {
+            break
+        }
+        'rolex;help;init' {
+            break
+        }
+        'rolex;help;add' {
+            break
+        }
+        'rolex;help;remove' {
+            break
+        }
+        'rolex;help;rotate' {
+            break
+        }
+        'rolex;help;clear' {
+            break
+        }
+        'rolex;help;completions' {
+            break
+        }
+        'rolex;help;man' {
+            break
+        }
+        'rolex;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,278 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[rolex] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'rolex'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'rolex'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand switch 'Become ROLE in this shell (a subshell without the shell hook)'
+            cand exit 'Leave the role: restore the environment from before the switch'
+            cand exec 'Run one command as ROLE (default: the active role, else defaults.role)'
+            cand env 'Print the role''s variables for eval, CI or tools'
+            cand credential-process 'Print AWS credential_process JSON (Version 1) for ROLE'
+            cand list 'List roles with account, role ARN, MFA and time left on cached sessions'
+            cand status 'The active role in this shell and its time left'
+            cand prompt 'A prompt segment for the active role; empty outside a role'
+            cand init 'Print the shell hook to eval in your shell''s rc file'
+            cand add 'Store the long-term access key of SOURCE in the secret store'
+            cand remove 'Delete SOURCE''s key and every session made from it'
+            cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
+            cand clear 'Forget cached sessions'
+            cand completions 'Print a completion script'
+            cand man 'Write man pages into DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rolex;switch'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --subshell 'Start a subshell even when the shell hook is loaded'
+            cand --nest 'Allow a subshell inside another rolex subshell'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;exit'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;exec'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;env'= {
+            cand --format 'format'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;credential-process'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;list'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --json 'json'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;status'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --json 'json'
+            cand --check 'Ask STS GetCallerIdentity who we are'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;prompt'= {
+            cand --format 'Template with {role} {account} {alias} {left} {mark}'
+            cand --shell 'Wrap colour codes for this shell''s prompt (bash, zsh; others: plain)'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --no-color 'No colour'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;init'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --prompt 'Also put the role segment in front of the shell''s prompt'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;add'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --from-env 'Take AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;remove'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;rotate'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;clear'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --all 'Every cached session, MFA sessions included'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;completions'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;man'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;help'= {
+            cand switch 'Become ROLE in this shell (a subshell without the shell hook)'
+            cand exit 'Leave the role: restore the environment from before the switch'
+            cand exec 'Run one command as ROLE (default: the active role, else defaults.role)'
+            cand env 'Print the role''s variables for eval, CI or tools'
+            cand credential-process 'Print AWS credential_process JSON (Version 1) for ROLE'
+            cand list 'List roles with account, role ARN, MFA and time left on cached sessions'
+            cand status 'The active role in this shell and its time left'
+            cand prompt 'A prompt segment for the active role; empty outside a role'
+            cand init 'Print the shell hook to eval in your shell''s rc file'
+            cand add 'Store the long-term access key of SOURCE in the secret store'
+            cand remove 'Delete SOURCE''s key and every session made from it'
+            cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
+            cand clear 'Forget cached sessions'
+            cand completions 'Print a completion script'
+            cand man 'Write man pages into DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rolex;help;switch'= {
+        }
+        &'rolex;help;exit'= {
+        }
+        &'rolex;help;exec'= {
+        }
+        &'rolex;help;env'= {
+        }
+        &'rolex;help;credential-process'= {
+        }
+        &'rolex;help;list'= {
+        }
+        &'rolex;help;status'= {
+        }
+        &'rolex;help;prompt'= {
+        }
+        &'rolex;help;init'= {
+        }
+        &'rolex;help;add'= {
+        }
+        &'rolex;help;remove'= {
+        }
+        &'rolex;help;rotate'= {
+        }
+        &'rolex;help;clear'= {
+        }
+        &'rolex;help;completions'= {
+        }
+        &'rolex;help;man'= {
+        }
+        &'rolex;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

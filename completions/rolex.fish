@@ -1,0 +1,187 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rolex_global_optspecs
+    string join \n reason= token= duration= region= y/yes no-cache h/help V/version
+end
+
+function __fish_rolex_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rolex_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rolex_using_subcommand
+    set -l cmd (__fish_rolex_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rolex -n "__fish_rolex_needs_command" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_needs_command" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_needs_command" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_needs_command" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_needs_command" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_needs_command" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_needs_command" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_needs_command" -s V -l version -d 'Print version'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "switch" -d 'Become ROLE in this shell (a subshell without the shell hook)'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "exit" -d 'Leave the role: restore the environment from before the switch'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "exec" -d 'Run one command as ROLE (default: the active role, else defaults.role)'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "env" -d 'Print the role\'s variables for eval, CI or tools'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "credential-process" -d 'Print AWS credential_process JSON (Version 1) for ROLE'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "list" -d 'List roles with account, role ARN, MFA and time left on cached sessions'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "status" -d 'The active role in this shell and its time left'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "prompt" -d 'A prompt segment for the active role; empty outside a role'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "init" -d 'Print the shell hook to eval in your shell\'s rc file'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "add" -d 'Store the long-term access key of SOURCE in the secret store'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "remove" -d 'Delete SOURCE\'s key and every session made from it'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "rotate" -d 'Replace SOURCE\'s access key with a new one (IAM), then delete the old one'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "clear" -d 'Forget cached sessions'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "completions" -d 'Print a completion script'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "man" -d 'Write man pages into DIR'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l subshell -d 'Start a subshell even when the shell hook is loaded'
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l nest -d 'Allow a subshell inside another rolex subshell'
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand exit" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exit" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exit" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exit" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exit" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand exit" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand exit" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l format -r -f -a "sh\t''
+fish\t''
+pwsh\t''
+json\t''
+dotenv\t''"
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand env" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand env" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand list" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand list" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand list" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand list" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand list" -l json
+complete -c rolex -n "__fish_rolex_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand list" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand list" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l json
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l check -d 'Ask STS GetCallerIdentity who we are'
+complete -c rolex -n "__fish_rolex_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand status" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l format -d 'Template with {role} {account} {alias} {left} {mark}' -r
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l shell -d 'Wrap colour codes for this shell\'s prompt (bash, zsh; others: plain)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l no-color -d 'No colour'
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand prompt" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand init" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand init" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand init" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand init" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand init" -l prompt -d 'Also put the role segment in front of the shell\'s prompt'
+complete -c rolex -n "__fish_rolex_using_subcommand init" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand init" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand init" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand add" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand add" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand add" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand add" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand add" -l from-env -d 'Take AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment'
+complete -c rolex -n "__fish_rolex_using_subcommand add" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand add" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand add" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand remove" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand remove" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand remove" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand remove" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand remove" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand remove" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand remove" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -l all -d 'Every cached session, MFA sessions included'
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand clear" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand completions" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand completions" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand completions" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand completions" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand completions" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand man" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand man" -l token -d 'MFA code (6 digits); skips the prompt' -r
+complete -c rolex -n "__fish_rolex_using_subcommand man" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
+complete -c rolex -n "__fish_rolex_using_subcommand man" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand man" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand man" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand man" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "switch" -d 'Become ROLE in this shell (a subshell without the shell hook)'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "exit" -d 'Leave the role: restore the environment from before the switch'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "exec" -d 'Run one command as ROLE (default: the active role, else defaults.role)'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "env" -d 'Print the role\'s variables for eval, CI or tools'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "credential-process" -d 'Print AWS credential_process JSON (Version 1) for ROLE'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "list" -d 'List roles with account, role ARN, MFA and time left on cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "status" -d 'The active role in this shell and its time left'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "prompt" -d 'A prompt segment for the active role; empty outside a role'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "init" -d 'Print the shell hook to eval in your shell\'s rc file'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "add" -d 'Store the long-term access key of SOURCE in the secret store'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "remove" -d 'Delete SOURCE\'s key and every session made from it'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "rotate" -d 'Replace SOURCE\'s access key with a new one (IAM), then delete the old one'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "clear" -d 'Forget cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "completions" -d 'Print a completion script'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "man" -d 'Write man pages into DIR'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
