@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use crate::world::*;
 
 const PROFILE: &str = r#"
+[defaults]
+session_name = "ops-{role}"   # fish sets USER itself: keep names independent of it
+
 [sources.main]
 from = "env"
 mfa_serial = "arn:aws:iam::123456789012:mfa/alice"
@@ -195,11 +198,11 @@ fn switch_and_exit(shell: &[&str], init: &str) {
     });
     assert_eq!(
         arn_of(&read(&t.file("id1.json"))),
-        "arn:aws:sts::999999999999:assumed-role/Admin/alice"
+        "arn:aws:sts::999999999999:assumed-role/Admin/ops-prod-admin"
     );
     assert_eq!(
         arn_of(&read(&t.file("id2.json"))),
-        "arn:aws:sts::888888888888:assumed-role/Admin/alice"
+        "arn:aws:sts::888888888888:assumed-role/Admin/ops-staging-admin"
     );
     assert!(
         read(&t.file("prompt.txt")).starts_with("prod-admin@prod "),
@@ -322,7 +325,7 @@ fn hooks_survive_strict_modes() {
         "zsh",
         &["-f", "-c"],
         &format!(
-            "setopt no_unset err_exit pipe_fail\neval \"$(rolex init zsh --prompt)\"\n__rolex_prompt\n{body}"
+            "setopt no_unset err_exit pipe_fail\neval \"$(rolex init zsh --prompt)\"\n__rolex_precmd\n{body}"
         ),
     );
     assert!(ok(&zsh).contains("done"), "{}", stderr(&zsh));
