@@ -44,6 +44,8 @@ pub struct Defaults {
     pub duration: u32,
     pub session_name: String,
     pub role: Option<String>,
+    /// A cached session is reused until this many seconds before it expires.
+    pub cache_margin: u32,
 }
 
 impl Default for Defaults {
@@ -54,6 +56,7 @@ impl Default for Defaults {
             duration: DEFAULT_DURATION,
             session_name: DEFAULT_SESSION_NAME.into(),
             role: None,
+            cache_margin: 300,
         }
     }
 }
@@ -140,6 +143,7 @@ struct RawDefaults {
     duration: Option<Spanned<String>>,
     session_name: Option<Spanned<String>>,
     role: Option<Spanned<String>>,
+    cache_margin: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -416,6 +420,10 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
         }
         if config.defaults.role.is_none() {
             config.defaults.role = d.role.as_ref().map(|s| s.get_ref().clone());
+        }
+        if let Some(m) = &d.cache_margin {
+            config.defaults.cache_margin = parse_duration(m.get_ref(), 0..3601, "cache_margin")
+                .map_err(|e| file.error(m.span(), e))?;
         }
     }
 
@@ -805,6 +813,7 @@ region = "eu-west-1"
 duration = "1h"
 session_name = "{user}"
 role = "prod-readonly"
+cache_margin = "10m"
 
 [sources.main]
 mfa_serial = "arn:aws:iam::111111111111:mfa/alice"
@@ -865,6 +874,7 @@ via = "prod-admin"
         );
         assert_eq!(c.sources["main"].mfa_session, Some(43200));
         assert_eq!(c.roles["chained"].via.as_deref(), Some("prod-admin"));
+        assert_eq!(c.defaults.cache_margin, 600);
     }
 
     #[test]

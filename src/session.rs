@@ -14,9 +14,6 @@ use crate::profile::{CHAINED_MAX, Plan};
 use crate::source;
 use crate::store::{self, SecretStore};
 
-/// Default: a cached session is reused until 5 minutes before it expires.
-pub const DEFAULT_MARGIN: i64 = 300;
-
 /// Seconds from now until an RFC 3339 time (negative once past).
 pub fn seconds_left(expiration: &str) -> Option<i64> {
     let t = time::OffsetDateTime::parse(expiration, &time::format_description::well_known::Rfc3339)

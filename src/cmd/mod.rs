@@ -138,7 +138,7 @@ impl Ctx<'_> {
             self.env,
             self.common.token.clone(),
             !self.common.no_cache,
-            session::DEFAULT_MARGIN,
+            self.config.defaults.cache_margin.into(),
         )
     }
 

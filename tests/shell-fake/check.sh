@@ -291,6 +291,14 @@ run_shell() {
         pane | grep -v '^$'
         echo "--------------------"
     fi
+    # One `rolex prompt` a prompt: every prompt drawn since the hook was
+    # loaded (all but the 2 drawn after setting up the user prompt and v).
+    sleep 0.5
+    calls=$(grep -c "^prompt --shell $sh|" "$log" || true)
+    prompts=$(pane | grep -cE '^(\[[a-z]+\] )?[0-9]+ [#$>] ' || true)
+    if ((calls == prompts - 2)); then pass "$sh: one rolex prompt a prompt ($calls)"; else
+        fail "$sh: $calls rolex prompt calls for $((prompts - 2)) prompts"
+    fi
     T kill-session -t "$sh"
 }
 
