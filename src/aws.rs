@@ -152,6 +152,42 @@ impl Aws {
         })
     }
 
+    /// The default chain without its environment-variable step, for use
+    /// inside a role, where this process's AWS_* variables are the role's:
+    /// the profile from before the switch, web identity, ECS, then IMDS.
+    pub fn chain_without_env(&self, profile: &str) -> Result<Credentials, UserError> {
+        use aws_config::meta::credentials::CredentialsProviderChain;
+        let result = self.runtime.block_on(async {
+            let chain = CredentialsProviderChain::first_try(
+                "Profile",
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(profile)
+                    .build(),
+            )
+            .or_else(
+                "WebIdentityToken",
+                aws_config::web_identity_token::WebIdentityTokenCredentialsProvider::builder()
+                    .build(),
+            )
+            .or_else(
+                "EcsContainer",
+                aws_config::ecs::EcsCredentialsProvider::builder().build(),
+            )
+            .or_else(
+                "Ec2InstanceMetadata",
+                aws_config::imds::credentials::ImdsCredentialsProvider::builder().build(),
+            );
+            chain.provide_credentials().await
+        });
+        result.map(from_sdk_credentials).map_err(|e| {
+            failed(format!(
+                "no AWS credentials from before the role: {}",
+                error_chain(&e)
+            ))
+            .hint("use a source with its own keys (rolex add, from = \"aws-profile:NAME\")")
+        })
+    }
+
     pub fn get_user_name(&self, creds: &Credentials) -> Result<String, UserError> {
         let out = self
             .runtime

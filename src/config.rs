@@ -82,6 +82,8 @@ pub struct Source {
     pub mfa_command: Option<String>,
     /// GetSessionToken length; `None` = "off", MFA on every AssumeRole.
     pub mfa_session: Option<u32>,
+    /// The profile file that defines it (none for the implicit source).
+    pub file: Option<PathBuf>,
 }
 
 impl Source {
@@ -93,6 +95,7 @@ impl Source {
             mfa_serial: None,
             mfa_command: None,
             mfa_session: None,
+            file: None,
         }
     }
 }
@@ -306,15 +309,54 @@ fn check_permissions(path: &Path) -> Result<(), UserError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.mode() & 0o022 != 0
-        {
-            return Err(usage(format!(
-                "{}: the profile file is writable by other users (mode {:o}), and it can name commands to run",
-                path.display(),
-                meta.mode() & 0o777
+        let refuse = |why: String, fix: String| {
+            Err(usage(format!(
+                "{}: {why}, and a profile file can name commands to run",
+                path.display()
             ))
-            .hint(format!("chmod go-w '{}'", path.display())));
+            .hint(fix))
+        };
+        let meta = std::fs::metadata(path).map_err(|e| {
+            usage(format!(
+                "{}: cannot read the profile file: {e}",
+                path.display()
+            ))
+        })?;
+        if meta.mode() & 0o022 != 0 {
+            return refuse(
+                format!(
+                    "the profile file is writable by other users (mode {:o})",
+                    meta.mode() & 0o777
+                ),
+                format!("chmod go-w '{}'", path.display()),
+            );
+        }
+        // Our own uid, without unsafe code: the owner of /proc/self (Linux).
+        if let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid())
+            && meta.uid() != me
+            && meta.uid() != 0
+        {
+            return refuse(
+                format!(
+                    "the profile file belongs to another user (uid {})",
+                    meta.uid()
+                ),
+                "copy it to a file of your own".to_string(),
+            );
+        }
+        let dir = path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        if let Some(dir) = dir
+            && let Ok(dm) = std::fs::metadata(&dir)
+            && dm.mode() & 0o002 != 0
+            && dm.mode() & 0o1000 == 0
+        {
+            return refuse(
+                format!("its folder {} can be written by anyone", dir.display()),
+                "keep the profile file in a folder of your own".to_string(),
+            );
         }
     }
     #[cfg(not(unix))]
@@ -388,16 +430,14 @@ pub fn parse_role_arn(arn: &str) -> Option<(String, String)> {
 fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
     let mut config = Config::default();
 
-    // Defaults: the first file that sets a key wins (the main file first).
-    let mut session_name_set = false;
-    for (file, raw) in files {
+    // Defaults: the first file that sets a key wins (the main file first), so
+    // they are applied from the last file to the first.
+    for (file, raw) in files.iter().rev() {
         let Some(d) = &raw.defaults else { continue };
-        if config.defaults.source.is_none() {
-            config.defaults.source = d.source.as_ref().map(|s| s.get_ref().clone());
+        if let Some(s) = &d.source {
+            config.defaults.source = Some(s.get_ref().clone());
         }
-        if let Some(r) = &d.region
-            && config.defaults.region.is_none()
-        {
+        if let Some(r) = &d.region {
             if !is_region(r.get_ref()) {
                 return Err(file.error(
                     r.span(),
@@ -410,16 +450,13 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
             config.defaults.duration =
                 role_duration(du.get_ref()).map_err(|m| file.error(du.span(), m))?;
         }
-        if let Some(sn) = &d.session_name
-            && !session_name_set
-        {
+        if let Some(sn) = &d.session_name {
             template::check_session_name(sn.get_ref())
                 .map_err(|m| file.error(sn.span(), format!("session_name: {m}")))?;
             config.defaults.session_name = sn.get_ref().clone();
-            session_name_set = true;
         }
-        if config.defaults.role.is_none() {
-            config.defaults.role = d.role.as_ref().map(|s| s.get_ref().clone());
+        if let Some(r) = &d.role {
+            config.defaults.role = Some(r.get_ref().clone());
         }
         if let Some(m) = &d.cache_margin {
             config.defaults.cache_margin = parse_duration(m.get_ref(), 0..3601, "cache_margin")
@@ -502,6 +539,7 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
                     mfa_serial: s.mfa_serial.as_ref().map(|m| m.get_ref().clone()),
                     mfa_command: s.mfa_command.clone(),
                     mfa_session,
+                    file: Some(file.path.clone()),
                 },
             );
         }

@@ -72,10 +72,6 @@ impl Env {
         self.vars.remove(name);
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
     /// The saved pre-switch values of the role variables, as handed to us by
     /// the shell hook (`None` when the hook saved nothing).
     pub fn saved(&self) -> Option<Saved> {

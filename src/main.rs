@@ -1,5 +1,21 @@
 //! rolex: switch from an IAM user to IAM roles in other AWS accounts, with MFA.
 
+/// `print!` to stdout that returns an error (a closed pipe) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// `println!` to stdout that returns an error (a closed pipe) instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod aws;
 mod cli;
 mod cmd;
@@ -16,6 +32,10 @@ mod store;
 mod template;
 
 fn main() {
+    // `rolex prompt` runs at every prompt: skip building the whole CLI.
+    if let Some(code) = cmd::prompt_fast_path() {
+        std::process::exit(code);
+    }
     let cli = <cli::Cli as clap::Parser>::parse();
     let env = env::Env::from_process();
     std::process::exit(error::exit_code(cmd::run(cli, &env)));

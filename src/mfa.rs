@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
+use crate::env::Env;
 use crate::error::{UserError, failed, usage};
 
 /// A code that is exactly six digits.
@@ -31,13 +32,16 @@ impl MfaCode {
 pub struct MfaSource {
     token: Option<String>,
     token_used: bool,
+    /// The environment `mfa_command` runs in: the one from before any role.
+    original: Env,
 }
 
 impl MfaSource {
-    pub fn new(token: Option<String>) -> Self {
+    pub fn new(token: Option<String>, original: Env) -> Self {
         Self {
             token,
             token_used: false,
+            original,
         }
     }
 
@@ -66,14 +70,26 @@ impl MfaSource {
                 .ok_or_else(|| usage("--token must be the 6 digits your MFA device shows"));
         }
         if let Some(cmd) = command {
-            return from_command(cmd);
+            return from_command(cmd, &self.original);
         }
         from_terminal(serial, what)
     }
 }
 
-fn from_command(cmd: &str) -> Result<MfaCode, UserError> {
-    let out = Command::new("/bin/sh")
+/// Runs `mfa_command` with the environment from before any role, without
+/// AWS keys and without rolex's private variables: it only has to print a code.
+fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
+    let mut command = Command::new("/bin/sh");
+    crate::output::apply_to_command(&mut command, original);
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+    ] {
+        command.env_remove(name);
+    }
+    let out = command
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
@@ -117,7 +133,9 @@ fn from_terminal(serial: &str, what: &str) -> Result<MfaCode, UserError> {
             let _ = writeln!(writer, "An MFA code is 6 digits; try again.");
         }
     }
-    Err(usage("no valid MFA code: a code is 6 digits"))
+    Err(failed(
+        "no valid MFA code after three tries: a code is 6 digits",
+    ))
 }
 
 #[cfg(test)]
@@ -139,7 +157,7 @@ mod tests {
 
     #[test]
     fn token_then_command() {
-        let mut m = MfaSource::new(Some("111111".into()));
+        let mut m = MfaSource::new(Some("111111".into()), Env::default());
         assert_eq!(
             m.code("s", Some("echo 222222"), "x").unwrap().as_str(),
             "111111"
@@ -149,6 +167,10 @@ mod tests {
             "222222"
         );
         assert!(m.code("s", Some("echo nope"), "x").is_err());
-        assert!(MfaSource::new(Some("12".into())).check_flag().is_err());
+        assert!(
+            MfaSource::new(Some("12".into()), Env::default())
+                .check_flag()
+                .is_err()
+        );
     }
 }

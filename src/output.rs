@@ -104,6 +104,29 @@ impl RoleVars {
     }
 }
 
+/// Variables of rolex's own that no child process gets: the hook's saved
+/// state (it can hold the original keys) and the file store's passphrase.
+pub const PRIVATE_VARS: &[&str] = &[
+    crate::env::SAVED_VAR,
+    crate::env::HOOK_VAR,
+    "ROLEX_FILE_PASSPHRASE",
+];
+
+/// Gives a child process the environment `inside`: the role variables set or
+/// removed as there, rolex's private ones removed, everything else inherited
+/// untouched (variables that are not UTF-8 included).
+pub fn apply_to_command(cmd: &mut std::process::Command, inside: &Env) {
+    for name in ROLE_VARS {
+        match inside.get(name) {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    for name in PRIVATE_VARS {
+        cmd.env_remove(name);
+    }
+}
+
 /// Every role variable set to its value in `target`, or removed.
 pub fn assign_all(shell: EnvFormat, target: &Env) -> String {
     let mut out = String::new();
@@ -196,10 +219,8 @@ mod tests {
     }
 
     #[test]
-    fn fish_quoting_round_trips_when_fish_is_here() {
-        if Command::new("fish").arg("--version").output().is_err() {
-            return;
-        }
+    fn fish_quoting_round_trips_through_fish() {
+        // tests/run.sh installs fish; a missing fish is a failure, not a pass.
         let script = format!(
             "{}printf %s \"$X\"",
             export_line(EnvFormat::Fish, "X", NASTY)

@@ -50,16 +50,17 @@ pub struct Plan {
 
 impl Plan {
     /// A fingerprint of everything that makes a cached role session fit this
-    /// plan: a session made with other parameters is not reused.
-    pub fn fingerprint(&self) -> String {
+    /// plan: a session made with other parameters, or from another identity
+    /// (`identity`: which keys or profile the source stood for), is not reused.
+    pub fn fingerprint(&self, identity: &str) -> String {
         let mut text = format!(
-            "{}|{}|{}",
+            "{}|{}|{}|{identity}",
             self.source.name,
             self.mfa,
             self.source.mfa_serial.as_deref().unwrap_or("")
         );
         for h in &self.hops {
-            text.push_str(&format!("|{:?}", h));
+            text.push_str(&format!("|{h:?}"));
         }
         format!("{:016x}", fnv1a(text.as_bytes()))
     }
@@ -296,6 +297,7 @@ tags = { ticket = "{reason}" }
             &values(),
         )
         .unwrap();
-        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_ne!(a.fingerprint(""), b.fingerprint(""));
+        assert_ne!(a.fingerprint("AKIA1"), a.fingerprint("AKIA2"));
     }
 }

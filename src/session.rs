@@ -39,8 +39,15 @@ struct CachedRole {
 #[derive(Serialize, Deserialize)]
 struct CachedMfa {
     serial: String,
+    /// Which keys the source stood for when the session was made.
+    #[serde(default)]
+    identity: String,
     credentials: Credentials,
 }
+
+/// Store key of the list of role sessions ever cached, so that
+/// `rolex clear --all` finds them even when the store cannot list its keys.
+pub const INDEX_KEY: &str = "index/roles";
 
 /// Store key of a role's cached session.
 pub fn role_key(role: &str) -> String {
@@ -79,11 +86,12 @@ impl<'a> Sessions<'a> {
         cache: bool,
         margin: i64,
     ) -> Result<Self, UserError> {
-        let mfa = MfaSource::new(token);
+        let original = env.original();
+        let mfa = MfaSource::new(token, original.clone());
         mfa.check_flag()?;
         Ok(Self {
             env,
-            original: env.original(),
+            original,
             in_role: env.non_empty("ROLEX_ROLE").is_some(),
             aws: OnceCell::new(),
             store: None,
@@ -140,9 +148,57 @@ impl<'a> Sessions<'a> {
             .is_some_and(|s| s > self.margin)
     }
 
+    /// Which identity a source stands for right now, for sources whose keys
+    /// live outside rolex (a session made from other keys must not be reused).
+    fn identity(&self, plan: &Plan) -> String {
+        let o = &self.original;
+        match &plan.source.kind {
+            SourceKind::Store => String::new(),
+            SourceKind::AwsProfile(p) => format!("profile:{p}"),
+            SourceKind::Env | SourceKind::DefaultChain => match o.non_empty("AWS_ACCESS_KEY_ID") {
+                Some(k) => format!("key:{k}"),
+                None => format!(
+                    "profile:{}",
+                    o.non_empty("AWS_PROFILE").unwrap_or("default")
+                ),
+            },
+        }
+    }
+
+    /// A source that does not keep its keys in the store works without it:
+    /// a store that cannot be reached only turns the cache off, once, loudly.
+    fn store_trouble(&mut self, plan: &Plan, err: UserError) -> Result<(), UserError> {
+        if plan.source.kind == SourceKind::Store || !self.cache {
+            return Err(err);
+        }
+        eprintln!("rolex: sessions are not cached: {}", err.message);
+        if let Some(h) = &err.hint {
+            eprintln!("  hint: {h}");
+        }
+        self.cache = false;
+        Ok(())
+    }
+
+    fn remember_role(&mut self, plan: &Plan, credentials: &Credentials) -> Result<(), UserError> {
+        let key = role_key(&plan.role);
+        let value = CachedRole {
+            fingerprint: plan.fingerprint(&self.identity(plan)),
+            credentials: credentials.clone(),
+        };
+        self.put(&key, &value)?;
+        if self.cache {
+            let mut index: Vec<String> = self.cached(INDEX_KEY)?.unwrap_or_default();
+            if !index.contains(&key) {
+                index.push(key);
+                self.put(INDEX_KEY, &index)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The cached session of a plan, if it is still good.
     pub fn cached_role(&mut self, plan: &Plan) -> Result<Option<Credentials>, UserError> {
-        let fp = plan.fingerprint();
+        let fp = plan.fingerprint(&self.identity(plan));
         let hit: Option<CachedRole> = self.cached(&role_key(&plan.role))?;
         Ok(hit
             .filter(|c| c.fingerprint == fp && self.fresh(&c.credentials))
@@ -159,8 +215,10 @@ impl<'a> Sessions<'a> {
 
     /// A session for the plan's role: cached, or new.
     pub fn role(&mut self, plan: &Plan) -> Result<Session, UserError> {
-        if let Some(credentials) = self.cached_role(plan)? {
-            return Ok(Session { credentials });
+        match self.cached_role(plan) {
+            Ok(Some(credentials)) => return Ok(Session { credentials }),
+            Ok(None) => {}
+            Err(e) => self.store_trouble(plan, e)?,
         }
         // One process at a time makes new sessions from a source; whoever
         // waited finds the session the other one made.
@@ -184,13 +242,9 @@ impl<'a> Sessions<'a> {
             .unwrap_or_else(|| "us-east-1".to_string());
         self.aws(&region)?;
         let credentials = self.assume(plan)?;
-        self.put(
-            &role_key(&plan.role),
-            &CachedRole {
-                fingerprint: plan.fingerprint(),
-                credentials: credentials.clone(),
-            },
-        )?;
+        if let Err(e) = self.remember_role(plan, &credentials) {
+            self.store_trouble(plan, e)?;
+        }
         Ok(Session { credentials })
     }
 
@@ -253,8 +307,10 @@ impl<'a> Sessions<'a> {
             return Ok(c.clone());
         }
         let key = mfa_key(&plan.source.name);
+        let identity = self.identity(plan);
         if let Some(hit) = self.cached::<CachedMfa>(&key)?
             && hit.serial == serial
+            && hit.identity == identity
             && self.fresh(&hit.credentials)
         {
             self.mfa_session = Some((plan.source.name.clone(), hit.credentials.clone()));
@@ -272,6 +328,7 @@ impl<'a> Sessions<'a> {
             &key,
             &CachedMfa {
                 serial: serial.to_string(),
+                identity,
                 credentials: creds.clone(),
             },
         )?;

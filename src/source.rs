@@ -58,7 +58,7 @@ pub fn credentials(
             if let Some(c) = from_env_vars(original) {
                 Ok(c)
             } else if in_role {
-                aws.profile_credentials(original.non_empty("AWS_PROFILE").unwrap_or("default"))
+                aws.chain_without_env(original.non_empty("AWS_PROFILE").unwrap_or("default"))
             } else {
                 aws.default_chain_credentials()
             }

@@ -117,7 +117,7 @@ pub struct FileStore {
 }
 
 /// scrypt work factor (log2 N) for the session file.
-const SESSION_WORK_FACTOR: u8 = 10;
+const SESSION_WORK_FACTOR: u8 = 12;
 
 impl FileStore {
     fn new(env: &Env) -> Result<Self, UserError> {
@@ -201,7 +201,13 @@ impl FileStore {
         f: impl FnOnce(&mut BTreeMap<String, String>),
     ) -> Result<(), UserError> {
         let path = self.file_for(key);
-        let _lock = lock(&self.dir.join("store.lock"))?;
+        let _lock = lock(&self.dir.join("store.lock"), None)?;
+        // A new file takes the passphrase it is given: check it against the
+        // other file first, so a typo cannot split the store in two.
+        let keys = self.dir.join("keys.age");
+        if !path.exists() && path != keys && keys.exists() {
+            self.read(&keys)?;
+        }
         let mut map = self.read(&path)?;
         f(&mut map);
         self.write(&path, &map)
@@ -247,13 +253,25 @@ impl SecretStore for FileStore {
 /// An exclusive lock on a file beside the store, held until dropped.
 pub struct Lock(#[allow(dead_code)] File);
 
-pub fn lock(path: &Path) -> Result<Lock, UserError> {
+/// `waiting` is said on stderr when another process holds the lock.
+pub fn lock(path: &Path, waiting: Option<&str>) -> Result<Lock, UserError> {
     let f = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(path)
         .map_err(|e| failed(format!("cannot open lock file {}: {e}", path.display())))?;
+    match f.try_lock() {
+        Ok(()) => return Ok(Lock(f)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            if let Some(w) = waiting {
+                eprintln!("rolex: {w}");
+            }
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(failed(format!("cannot lock {}: {e}", path.display())));
+        }
+    }
     f.lock()
         .map_err(|e| failed(format!("cannot lock {}: {e}", path.display())))?;
     Ok(Lock(f))
@@ -273,7 +291,12 @@ pub fn session_lock(env: &Env, source: &str) -> Result<Lock, UserError> {
             }
         })
         .collect();
-    lock(&dir.join(format!("session-{safe}.lock")))
+    lock(
+        &dir.join(format!("session-{safe}.lock")),
+        Some(
+            "waiting for another rolex process making a session from the same source (it may be asking for an MFA code)",
+        ),
+    )
 }
 
 #[cfg(test)]

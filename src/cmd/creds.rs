@@ -5,7 +5,6 @@ use std::process::Command;
 
 use super::Ctx;
 use crate::cli::EnvFormat;
-use crate::env::{HOOK_VAR, SAVED_VAR};
 use crate::error::{Exit, failed};
 use crate::output::{self, RoleVars};
 
@@ -18,13 +17,8 @@ pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Resu
     let inside =
         RoleVars::new(&plan, &session.credentials, sessions.original()).apply(sessions.original());
     let mut cmd = Command::new(&command[0]);
-    cmd.args(&command[1..]).env_clear();
-    for (k, v) in inside
-        .iter()
-        .filter(|(k, _)| ![SAVED_VAR, HOOK_VAR, "ROLEX_FILE_PASSPHRASE"].contains(k))
-    {
-        cmd.env(k, v);
-    }
+    cmd.args(&command[1..]);
+    output::apply_to_command(&mut cmd, &inside);
     run_replacing(cmd, &command[0])
 }
 
@@ -59,17 +53,58 @@ pub fn env(ctx: &Ctx, role: Option<String>, format: EnvFormat) -> anyhow::Result
     let mut sessions = ctx.sessions()?;
     let session = sessions.role(&plan)?;
     let vars = RoleVars::new(&plan, &session.credentials, sessions.original());
-    print!("{}", vars.render(format));
+    out!("{}", vars.render(format));
     Ok(0)
 }
 
 pub fn credential_process(ctx: &Ctx, role: &str) -> anyhow::Result<i32> {
+    if called_by_credential_process() {
+        return Err(failed("rolex credential-process called itself: the AWS profile its source reads runs rolex again")
+            .hint("give the role a source that does not use a rolex credential_process profile (for example from = \"env\" or rolex add)")
+            .into());
+    }
     let plan = ctx.plan(role)?;
     let mut sessions = ctx.sessions()?;
     let session = sessions.role(&plan)?;
     if session.credentials.session_token.is_none() {
         return Err(failed("STS returned no session token").into());
     }
-    print!("{}", output::credential_process(&session.credentials));
+    out!("{}", output::credential_process(&session.credentials));
     Ok(0)
+}
+
+/// Whether an ancestor process is `rolex credential-process` too: an AWS
+/// profile whose `credential_process` runs rolex, used as rolex's own source,
+/// would otherwise start processes without end. Linux only (/proc).
+fn called_by_credential_process() -> bool {
+    let me = std::fs::read_link("/proc/self/exe").ok();
+    let mut pid = std::process::id();
+    for _ in 0..8 {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            return false;
+        };
+        let Some(parent) = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            return false;
+        };
+        if parent <= 1 {
+            return false;
+        }
+        let cmdline = std::fs::read(format!("/proc/{parent}/cmdline")).unwrap_or_default();
+        let exe = std::fs::read_link(format!("/proc/{parent}/exe")).ok();
+        if exe.is_some()
+            && exe == me
+            && cmdline
+                .split(|b| *b == 0)
+                .any(|a| a == b"credential-process")
+        {
+            return true;
+        }
+        pid = parent;
+    }
+    false
 }

@@ -11,7 +11,7 @@ use crate::error::failed;
 pub fn init(shell: Shell, prompt: bool) -> anyhow::Result<i32> {
     let exe = std::env::current_exe()
         .map_err(|e| failed(format!("cannot tell where the rolex binary is: {e}")))?;
-    print!(
+    out!(
         "{}",
         crate::shell::init(shell, &exe.to_string_lossy(), prompt)
     );

@@ -40,13 +40,16 @@ pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items)?);
+        outln!("{}", serde_json::to_string_pretty(&items)?);
     } else if rows.is_empty() {
-        println!("no roles: add [roles.NAME] to the profile file");
+        outln!("no roles: add [roles.NAME] to the profile file");
     } else {
-        println!(
+        outln!(
             "{:<20} {:<26} {:<4} {:<8} ROLE ARN",
-            "ROLE", "ACCOUNT", "MFA", "CACHED"
+            "ROLE",
+            "ACCOUNT",
+            "MFA",
+            "CACHED"
         );
         for (r, left) in &rows {
             let account = match &r.account_alias {
@@ -54,7 +57,7 @@ pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
                 None => r.account.clone(),
             };
             let cached = left.map_or("-".to_string(), format_left);
-            println!(
+            outln!(
                 "{:<20} {:<26} {:<4} {:<8} {}",
                 r.name,
                 account,

@@ -16,6 +16,8 @@ use crate::profile::{self, Overrides, Plan};
 use crate::session::{self, Sessions};
 use crate::template::Values;
 
+pub use prompt::fast_path as prompt_fast_path;
+
 /// Runs a command; the result is the exit code.
 pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
     // Commands that run at every prompt or shell start: environment only.

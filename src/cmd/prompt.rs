@@ -10,6 +10,37 @@ const DEFAULT_FORMAT: &str = "{role}@{alias} {left}{mark}";
 /// Under this many seconds left, the segment carries a warning mark.
 const WARN_SECS: i64 = 300;
 
+/// `rolex prompt` with the plain flags, parsed by hand so that the prompt does
+/// not pay for building the whole clap command tree. Anything unusual
+/// (`--help`, an unknown flag) returns `None` and goes through clap.
+pub fn fast_path() -> Option<i32> {
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? != "prompt" {
+        return None;
+    }
+    let (mut format, mut shell, mut no_color) = (None, None, false);
+    while let Some(arg) = args.next() {
+        let arg = arg.into_string().ok()?;
+        match arg.as_str() {
+            "--no-color" => no_color = true,
+            "--format" => format = Some(args.next()?.into_string().ok()?),
+            "--shell" => shell = Some(args.next()?.into_string().ok()?),
+            _ => match arg.split_once('=') {
+                Some(("--format", v)) => format = Some(v.to_string()),
+                Some(("--shell", v)) => shell = Some(v.to_string()),
+                _ => return None,
+            },
+        }
+    }
+    let env = Env::from_process();
+    Some(crate::error::exit_code(run(
+        &env,
+        format.as_deref(),
+        shell.as_deref(),
+        no_color,
+    )))
+}
+
 pub fn run(
     env: &Env,
     format: Option<&str>,

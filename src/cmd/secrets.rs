@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::aws::{Credentials, Sts};
 use crate::config::SourceKind;
 use crate::error::{UserError, failed, usage};
-use crate::session::{mfa_key, role_key};
+use crate::session::{INDEX_KEY, mfa_key, role_key};
 use crate::source::{from_env_vars, store_key};
 
 /// A store source named in the profile file, or one not yet in it.
@@ -130,7 +130,9 @@ fn ask_key() -> Result<Credentials, UserError> {
 /// Offers to write `mfa_serial` into the profile file, keeping its comments
 /// and layout.
 fn offer_mfa_serial(ctx: &Ctx, name: &str, serial: &str) -> Result<(), UserError> {
-    let Some(path) = ctx.config.path.clone() else {
+    // The file that defines the source (it may be an include), else the main one.
+    let defined_in = ctx.config.sources.get(name).and_then(|s| s.file.clone());
+    let Some(path) = defined_in.or(ctx.config.path.clone()) else {
         eprintln!("rolex: MFA device {serial}; add mfa_serial = {serial:?} to [sources.{name}]");
         return Ok(());
     };
@@ -162,6 +164,8 @@ fn offer_mfa_serial(ctx: &Ctx, name: &str, serial: &str) -> Result<(), UserError
 }
 
 pub fn write_mfa_serial(path: &Path, name: &str, serial: &str) -> Result<(), UserError> {
+    // Write through a symbolic link (dotfiles), not over it.
+    let path = &path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut doc: toml_edit::DocumentMut = text
         .parse()
@@ -309,27 +313,31 @@ pub fn rotate(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
 pub fn clear(ctx: &Ctx, role: Option<String>, all: bool) -> anyhow::Result<i32> {
     let mut sessions = ctx.sessions()?;
     let store = sessions.store()?;
-    let roles: Vec<String> = match (&role, all) {
-        (Some(r), _) => vec![r.clone()],
-        (None, true) => ctx.config.roles.keys().cloned().collect(),
+    let mut keys: Vec<String> = match (&role, all) {
+        (Some(r), _) => vec![role_key(r)],
+        (None, true) => ctx.config.roles.keys().map(|r| role_key(r)).collect(),
         (None, false) => match ctx.env.non_empty("ROLEX_ROLE") {
-            Some(r) => vec![r.to_string()],
+            Some(r) => vec![role_key(r)],
             None => return Err(usage("name a role to clear, or pass --all").into()),
         },
     };
-    for r in &roles {
-        store.delete(&role_key(r))?;
-    }
     if all {
-        for s in ctx.config.sources.keys() {
-            store.delete(&mfa_key(s))?;
+        // Roles named by ARN or since removed from the profile file too.
+        if let Some(index) = store.get(INDEX_KEY)? {
+            keys.extend(serde_json::from_str::<Vec<String>>(&index).unwrap_or_default());
         }
-        eprintln!(
-            "rolex: cleared the sessions of {} role(s) and every MFA session",
-            roles.len()
-        );
-    } else {
-        eprintln!("rolex: cleared the cached session of {}", roles.join(", "));
+        keys.extend(ctx.config.sources.keys().map(|s| mfa_key(s)));
+        keys.push(INDEX_KEY.to_string());
+    }
+    keys.sort();
+    keys.dedup();
+    for k in &keys {
+        store.delete(k)?;
+    }
+    match (role, all) {
+        (_, true) => eprintln!("rolex: cleared every cached role and MFA session"),
+        (Some(r), _) => eprintln!("rolex: cleared the cached session of {r}"),
+        (None, false) => eprintln!("rolex: cleared the cached session of the active role"),
     }
     Ok(0)
 }

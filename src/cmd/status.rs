@@ -36,7 +36,7 @@ pub fn status(ctx: &Ctx, json_out: bool, check: bool) -> anyhow::Result<i32> {
             "subshell": env.non_empty("ROLEX_SUBSHELL").is_some(),
             "identity": identity,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         match role {
             Some(r) => {
@@ -49,12 +49,12 @@ pub fn status(ctx: &Ctx, json_out: bool, check: bool) -> anyhow::Result<i32> {
                     Some(s) => format!("{} left", format_left(s)),
                     None => "expiry unknown".to_string(),
                 };
-                println!("role {r} in account {acct}, {time}");
+                outln!("role {r} in account {acct}, {time}");
             }
-            None => println!("no role active"),
+            None => outln!("no role active"),
         }
         if let Some(id) = &identity {
-            println!("STS says: {}", id.arn);
+            outln!("STS says: {}", id.arn);
         }
     }
     if let (Some(id), Some(acct)) = (&identity, account)

@@ -4,7 +4,6 @@
 use std::process::Command;
 
 use super::Ctx;
-use crate::env::{HOOK_VAR, SAVED_VAR};
 use crate::error::{failed, usage};
 use crate::output::RoleVars;
 use crate::session;
@@ -46,14 +45,12 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     let until = left.map_or(String::new(), |l| format!(" for {l}"));
     let account = plan.account_alias.clone().unwrap_or(plan.account.clone());
     if let Some(format) = hook {
-        print!("{}", shell::switch_script(format, ctx.env, &inside));
+        out!("{}", shell::switch_script(format, ctx.env, &inside));
         eprintln!("rolex: now {} in {account}{until}", plan.role);
         return Ok(0);
     }
     // A subshell: the role's environment and a marker naming this process,
     // so `rolex exit` inside can end it.
-    inside.remove(SAVED_VAR);
-    inside.remove(HOOK_VAR);
     inside.set("ROLEX_SUBSHELL", std::process::id().to_string());
     let shell_path = ctx.env.non_empty("SHELL").unwrap_or("/bin/sh").to_string();
     eprintln!(
@@ -61,10 +58,7 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
         plan.role
     );
     let mut cmd = Command::new(&shell_path);
-    cmd.env_clear();
-    for (k, v) in inside.iter() {
-        cmd.env(k, v);
-    }
+    crate::output::apply_to_command(&mut cmd, &inside);
     let status = cmd
         .status()
         .map_err(|e| failed(format!("cannot start {shell_path}: {e}")))?;
@@ -72,8 +66,10 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
-        if status.signal() == Some(1) {
-            return Ok(0); // ended by `rolex exit`
+        match status.signal() {
+            Some(1) => return Ok(0), // ended by `rolex exit`
+            Some(n) => return Ok(128 + n),
+            None => {}
         }
     }
     Ok(status.code().unwrap_or(0))
@@ -120,7 +116,7 @@ pub fn exit(ctx: &Ctx) -> anyhow::Result<i32> {
     let env = ctx.env;
     let role = env.non_empty("ROLEX_ROLE");
     if let (Some(format), Some(saved)) = (shell::hook_format(env), env.saved()) {
-        print!("{}", shell::exit_script(format, &saved));
+        out!("{}", shell::exit_script(format, &saved));
         eprintln!("rolex: left {}", role.unwrap_or("the role"));
         return Ok(0);
     }

@@ -109,7 +109,12 @@ mod tests {
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Pwsh] {
             let text = init(shell, "/opt/it's here/rolex", true);
             assert!(!text.contains("@ROLEX@"), "{shell:?}");
-            assert!(text.contains("it"), "{shell:?}");
+            let quoted = match shell {
+                Shell::Bash | Shell::Zsh => r"'/opt/it'\''s here/rolex'",
+                Shell::Fish => r"'/opt/it\'s here/rolex'",
+                Shell::Pwsh => "'/opt/it''s here/rolex'",
+            };
+            assert!(text.contains(quoted), "{shell:?}: {quoted} not in\n{text}");
         }
     }
 

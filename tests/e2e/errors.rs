@@ -60,7 +60,7 @@ fn profile_file_mistakes_name_file_line_and_column_before_any_call() {
             ":4:16: ",
             "RoleSessionName",
         ),
-        ("[roles.x\n", ":1:", ""),
+        ("[roles.x\n", ":1:9: ", "expected `]`"),
     ];
     for (text, at, what) in cases {
         let w = World::new(text);
@@ -207,22 +207,40 @@ fn unknown_roles_get_a_suggestion_and_exit_2() {
 }
 
 #[test]
-fn verbose_failures_never_print_secrets() {
+fn failures_after_a_session_never_print_its_secrets() {
     let w = World::new(PROFILE);
-    let out = w.run(&[
-        "exec",
-        "prod",
-        "--token",
-        "123456",
-        "--",
-        "sh",
-        "-c",
-        "echo fine",
-    ]);
-    no_secret(&stderr(&out));
-    assert!(
-        stderr(&out).is_empty() || !stderr(&out).contains("ASIA"),
-        "{}",
-        stderr(&out)
-    );
+    let vars: serde_json::Value = serde_json::from_str(&ok(
+        &w.run(&["env", "prod", "--token", "123456", "--format", "json"])
+    ))
+    .unwrap();
+    let token = vars["AWS_SESSION_TOKEN"].as_str().unwrap().to_string();
+    let role_secret = vars["AWS_SECRET_ACCESS_KEY"].as_str().unwrap().to_string();
+    let outs = [
+        w.run(&["exec", "prod", "--", "sh", "-c", "exit 3"]),
+        w.run(&["exec", "prod", "--", "no-such-command-here"]),
+        w.run(&["exec", "prod", "--duration", "20h", "--", "true"]),
+        w.run(&["exec", "prod", "--no-cache", "--token", "12", "--", "true"]),
+        w.run_with(
+            &[
+                "exec",
+                "prod",
+                "--no-cache",
+                "--token",
+                "123456",
+                "--",
+                "true",
+            ],
+            &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9")],
+        ),
+        w.run(&["list"]),
+        w.run(&["status"]),
+    ];
+    assert_eq!(outs[0].status.code(), Some(3));
+    for o in &outs {
+        let err = stderr(o);
+        for secret in [SECRET, &token, &role_secret, "test passphrase", "123456"] {
+            assert!(!err.contains(secret), "{secret} in stderr: {err}");
+        }
+        assert!(!stdout(o).contains(&token) && !stdout(o).contains(SECRET));
+    }
 }

@@ -9,3 +9,19 @@ mod errors;
 mod generated;
 mod secrets;
 mod shells;
+
+/// The hook files against a fake binary, in real shells (tests/shell-fake).
+#[test]
+fn hooks_pass_their_own_checks_against_a_fake_binary() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/shell-fake/check.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -300,24 +300,20 @@ fn file_store_keeps_keys_encrypted_and_refuses_a_wrong_passphrase() {
 }
 
 #[test]
-fn concurrent_execs_make_one_sts_exchange() {
-    let w = World::new(
-        r#"
-[sources.main]
-from = "env"
-mfa_serial = "arn:aws:iam::123456789012:mfa/alice"
-[roles.prod]
-account = "999999999999"
-role = "Admin"
-"#,
-    );
+fn concurrent_execs_make_one_sts_exchange_and_ask_once() {
+    let w = World::new("");
+    let asked = w.home().join("asked");
+    std::fs::write(
+        &w.config,
+        format!(
+            "[sources.main]\nfrom = \"env\"\nmfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\nmfa_command = \"echo x >> '{}'; sleep 0.3; echo 123456\"\n[roles.prod]\naccount = \"999999999999\"\nrole = \"Admin\"\n",
+            asked.display()
+        ),
+    )
+    .unwrap();
     let (outs, reqs) = w.recorded(|| {
         let children: Vec<_> = (0..4)
-            .map(|_| {
-                w.cmd(&["exec", "prod", "--token", "123456", "--", "true"])
-                    .spawn()
-                    .unwrap()
-            })
+            .map(|_| w.cmd(&["exec", "prod", "--", "true"]).spawn().unwrap())
             .collect();
         children
             .into_iter()
@@ -328,10 +324,38 @@ role = "Admin"
         ok(o);
     }
     assert_eq!(
+        std::fs::read_to_string(&asked).unwrap().lines().count(),
+        1,
+        "one MFA code was asked for"
+    );
+    assert_eq!(
         with_action(&reqs, "GetSessionToken").len(),
         1,
         "{:?}",
         crate::harness::actions(&reqs)
     );
     assert_eq!(with_action(&reqs, "AssumeRole").len(), 1);
+
+}
+
+#[test]
+fn add_writes_mfa_serial_into_the_file_that_defines_the_source() {
+    let mut w = World::new("");
+    let dir = w.config.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("team")).unwrap();
+    let inc = dir.join("team/sources.toml");
+    std::fs::write(&inc, "# shared\n[sources.main]\nmfa_session = \"4h\"\n").unwrap();
+    set_mode(&inc, 0o600);
+    std::fs::write(&w.config, "include = [\"team/sources.toml\"]\n").unwrap();
+    let (id, secret) = alice(&w);
+    w.set("AWS_ACCESS_KEY_ID", &id);
+    w.set("AWS_SECRET_ACCESS_KEY", &secret);
+    ok(&w.run(&["add", "main", "--from-env", "--yes"]));
+    let text = std::fs::read_to_string(&inc).unwrap();
+    assert!(text.starts_with("# shared\n[sources.main]\nmfa_session = \"4h\"\nmfa_serial = \"arn:aws:iam::123456789012:mfa/alice\""), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&w.config).unwrap(),
+        "include = [\"team/sources.toml\"]\n"
+    );
+    ok(&w.run(&["list"]));
 }

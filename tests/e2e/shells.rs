@@ -344,3 +344,67 @@ fn hooks_survive_strict_modes() {
     let out = sc.wait_with_output().unwrap();
     assert!(out.status.success(), "shellcheck: {}", stdout(&out));
 }
+
+#[test]
+fn switch_without_a_role_offers_a_fuzzy_picker() {
+    let w = World::new(PROFILE);
+    let t = Tmux::start(&w, &["bash", "--norc", "--noprofile", "-i"]);
+    let d = t.dir.display().to_string();
+    t.run("eval \"$(rolex init bash)\"", "INIT");
+    t.send("rolex switch --token 123456");
+    t.wait_for("Role");
+    t.wait_for("staging-admin");
+    t.send("stag");
+    std::thread::sleep(Duration::from_millis(300));
+    t.run(
+        &format!("echo \"role:$ROLEX_ROLE\" > {d}/picked.txt"),
+        "PICKED",
+    );
+    assert_eq!(
+        read(&t.file("picked.txt")).trim(),
+        "role:staging-admin",
+        "{}",
+        t.screen()
+    );
+}
+
+#[test]
+fn an_expired_role_is_reported_and_switch_renews_it() {
+    let w = World::new(PROFILE);
+    let expired = [
+        ("ROLEX_ROLE", "prod-admin"),
+        ("ROLEX_ACCOUNT", "999999999999"),
+        ("ROLEX_ACCOUNT_ALIAS", "prod"),
+        ("AWS_CREDENTIAL_EXPIRATION", "2020-01-01T00:00:00Z"),
+    ];
+    let prompt = ok(&w.run_with(&["prompt", "--no-color"], &expired));
+    assert_eq!(prompt, "prod-admin@prod expired!");
+    let status = w.run_with(&["status"], &expired);
+    assert!(stdout(&status).contains("expired"));
+    assert_eq!(status.status.code(), Some(1));
+    assert!(
+        stderr(&status).contains("`rolex switch prod-admin` renews it"),
+        "{}",
+        stderr(&status)
+    );
+    // With the hook's saved state, a switch renews from the original identity.
+    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    let saved = format!(
+        "AWS_ACCESS_KEY_ID=+{}.AWS_SECRET_ACCESS_KEY=+{}.ROLEX_ROLE=-",
+        hex(KEY_ID),
+        hex(SECRET)
+    );
+    let mut hooked = expired.to_vec();
+    hooked.extend([
+        ("ROLEX_HOOK", "bash"),
+        ("__ROLEX_SAVED", saved.as_str()),
+        ("AWS_ACCESS_KEY_ID", "ASIAOLD"),
+    ]);
+    let script = ok(&w.run_with(&["switch", "prod-admin", "--token", "123456"], &hooked));
+    assert!(
+        script.contains(&format!("__rolex_saved='{saved}'")),
+        "the original state is kept: {script}"
+    );
+    assert!(script.contains("export ROLEX_ROLE='prod-admin'"));
+    assert!(!script.contains("ASIAOLD"));
+}

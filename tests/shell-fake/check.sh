@@ -113,6 +113,16 @@ wait_for() {
     done
     return 1
 }
+# Wait until the last line is a prompt (ends in "#", "$" or ">" and spaces),
+# so keys sent next are not echoed before it: one prompt a line.
+wait_prompt() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        pane | grep -v '^$' | tail -n 1 | grep -Eq '[#$>] *$' && return 0
+        sleep 0.1
+    done
+    fail "$session: no prompt"
+}
 send() {
     T send-keys -t "$session" -l -- "$1"
     T send-keys -t "$session" Enter
@@ -123,13 +133,14 @@ step() {
     step_n=$((step_n + 1))
     send "$1; echo \"@\"\"@$step_n\""
     wait_for "^@@$step_n\$" || fail "$session: no end marker after: $1"
+    wait_prompt
 }
 # Same, the marker first: for commands whose status the next prompt shows.
 step_last() {
     step_n=$((step_n + 1))
     send "echo \"@\"\"@$step_n\"; $1"
     wait_for "^@@$step_n\$" || fail "$session: no end marker before: $1"
-    sleep 0.3
+    wait_prompt
 }
 # NAME REGEX: a pane line matches.
 expect() {
@@ -293,7 +304,6 @@ run_shell() {
     fi
     # One `rolex prompt` a prompt: every prompt drawn since the hook was
     # loaded (all but the 2 drawn after setting up the user prompt and v).
-    sleep 0.5
     calls=$(grep -c "^prompt --shell $sh|" "$log" || true)
     prompts=$(pane | grep -cE '^(\[[a-z]+\] )?[0-9]+ [#$>] ' || true)
     if ((calls == prompts - 2)); then pass "$sh: one rolex prompt a prompt ($calls)"; else
