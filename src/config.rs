@@ -206,17 +206,23 @@ pub fn config_path(env: &Env) -> Option<PathBuf> {
     if cfg!(windows) {
         return env
             .non_empty("APPDATA")
-            .map(|d| Path::new(d).join("rolex").join("config.toml"));
+            .map(PathBuf::from)
+            .or_else(dirs::config_dir)
+            .map(|d| d.join("rolex").join("config.toml"));
     }
     if let Some(x) = env.non_empty("XDG_CONFIG_HOME") {
         return Some(Path::new(x).join("rolex").join("config.toml"));
     }
-    env.non_empty("HOME").map(|h| {
-        Path::new(h)
-            .join(".config")
-            .join("rolex")
-            .join("config.toml")
-    })
+    // ~/.config on macOS too (SPEC), so not dirs::config_dir; dirs only
+    // finds the home folder when HOME is not set.
+    home(env).map(|h| h.join(".config").join("rolex").join("config.toml"))
+}
+
+/// The home folder: HOME, else what the OS says.
+pub fn home(env: &Env) -> Option<PathBuf> {
+    env.non_empty("HOME")
+        .map(PathBuf::from)
+        .or_else(dirs::home_dir)
 }
 
 /// Loads the profile file; a missing default file means zero configuration,

@@ -24,11 +24,9 @@ pub fn data_dir(env: &Env) -> PathBuf {
     let base = env
         .non_empty("XDG_DATA_HOME")
         .map(PathBuf::from)
-        .or_else(|| {
-            env.non_empty("HOME")
-                .map(|h| Path::new(h).join(".local").join("share"))
-        })
-        .unwrap_or_else(std::env::temp_dir);
+        .or_else(|| crate::config::home(env).map(|h| h.join(".local").join("share")))
+        .or_else(dirs::data_local_dir)
+        .unwrap_or_else(|| PathBuf::from(".rolex"));
     base.join("rolex")
 }
 
@@ -117,7 +115,7 @@ pub struct FileStore {
 }
 
 /// scrypt work factor (log2 N) for the session file.
-const SESSION_WORK_FACTOR: u8 = 12;
+const SESSION_WORK_FACTOR: u8 = 11;
 
 impl FileStore {
     fn new(env: &Env) -> Result<Self, UserError> {

@@ -335,7 +335,6 @@ fn concurrent_execs_make_one_sts_exchange_and_ask_once() {
         crate::harness::actions(&reqs)
     );
     assert_eq!(with_action(&reqs, "AssumeRole").len(), 1);
-
 }
 
 #[test]

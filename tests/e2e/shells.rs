@@ -408,3 +408,58 @@ fn an_expired_role_is_reported_and_switch_renews_it() {
     assert!(script.contains("export ROLEX_ROLE='prod-admin'"));
     assert!(!script.contains("ASIAOLD"));
 }
+
+#[test]
+fn add_asks_for_the_key_without_echoing_the_secret() {
+    let mut w = World::new("[sources.main]\n");
+    let a = |args: &[&str]| {
+        crate::harness::aws(
+            &w.moto.url,
+            w.home(),
+            &[
+                ("AWS_ACCESS_KEY_ID", KEY_ID),
+                ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ],
+            args,
+        )
+    };
+    assert!(
+        a(&["iam", "create-user", "--user-name", "carol"])
+            .status
+            .success()
+    );
+    let key: serde_json::Value =
+        serde_json::from_slice(&a(&["iam", "create-access-key", "--user-name", "carol"]).stdout)
+            .unwrap();
+    let (id, secret) = (
+        key["AccessKey"]["AccessKeyId"].as_str().unwrap(),
+        key["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
+    );
+    w.unset("AWS_ACCESS_KEY_ID");
+    w.unset("AWS_SECRET_ACCESS_KEY");
+    let t = Tmux::start(&w, &["bash", "--norc", "--noprofile", "-i"]);
+    t.send("rolex add main");
+    t.wait_for("Access key id");
+    t.send(id);
+    t.wait_for("Secret access key");
+    t.send(secret);
+    t.wait_for("rolex: stored key");
+    assert!(
+        !t.screen().contains(secret),
+        "the secret was echoed:\n{}",
+        t.screen()
+    );
+    assert!(files_containing(w.home(), secret).is_empty());
+    let list = ok(&w.run(&[
+        "exec",
+        "arn:aws:iam::999999999999:role/X",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+    ]));
+    assert_eq!(
+        arn_of(&list),
+        "arn:aws:sts::999999999999:assumed-role/X/alice"
+    );
+}
