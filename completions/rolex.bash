@@ -46,6 +46,9 @@ _rolex() {
             rolex,list)
                 cmd="rolex__subcmd__list"
                 ;;
+            rolex,log)
+                cmd="rolex__subcmd__log"
+                ;;
             rolex,man)
                 cmd="rolex__subcmd__man"
                 ;;
@@ -94,6 +97,9 @@ _rolex() {
             rolex__subcmd__help,list)
                 cmd="rolex__subcmd__help__subcmd__list"
                 ;;
+            rolex__subcmd__help,log)
+                cmd="rolex__subcmd__help__subcmd__log"
+                ;;
             rolex__subcmd__help,man)
                 cmd="rolex__subcmd__help__subcmd__man"
                 ;;
@@ -119,7 +125,7 @@ _rolex() {
 
     case "${cmd}" in
         rolex)
-            opts="-y -h -V --reason --token --duration --region --yes --no-cache --help --version switch exit exec env credential-process list status prompt init add remove rotate clear completions man help"
+            opts="-y -h -V --reason --token --duration --region --yes --no-cache --help --version switch exit exec env credential-process list status prompt init add remove rotate clear log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -363,7 +369,7 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help)
-            opts="switch exit exec env credential-process list status prompt init add remove rotate clear completions man help"
+            opts="switch exit exec env credential-process list status prompt init add remove rotate clear log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -516,6 +522,20 @@ _rolex() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rolex__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rolex__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -637,6 +657,40 @@ _rolex() {
                 return 0
             fi
             case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__log)
+            opts="-y -h --since --json --reason --token --duration --region --yes --no-cache --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --reason)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

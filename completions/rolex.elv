@@ -42,6 +42,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand remove 'Delete SOURCE''s key and every session made from it'
             cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
             cand clear 'Forget cached sessions'
+            cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -201,6 +202,19 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'rolex;log'= {
+            cand --since 'Only entries newer than this (for example 24h, 7d)'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --json 'json'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'rolex;completions'= {
             cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
             cand --token 'MFA code (6 digits); skips the prompt'
@@ -237,6 +251,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand remove 'Delete SOURCE''s key and every session made from it'
             cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
             cand clear 'Forget cached sessions'
+            cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -266,6 +281,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;rotate'= {
         }
         &'rolex;help;clear'= {
+        }
+        &'rolex;help;log'= {
         }
         &'rolex;help;completions'= {
         }

@@ -123,6 +123,14 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// The local audit trail: who switched to what, when, why, and when they left
+    Log {
+        /// Only entries newer than this (for example 24h, 7d)
+        #[arg(long, value_name = "DURATION")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a completion script
     Completions {
         #[arg(value_enum)]

@@ -16,6 +16,7 @@ macro_rules! outln {
     }};
 }
 
+mod audit;
 mod aws;
 mod cli;
 mod cmd;

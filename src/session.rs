@@ -62,6 +62,8 @@ pub fn mfa_key(source: &str) -> String {
 /// A role session.
 pub struct Session {
     pub credentials: Credentials,
+    /// Made by STS just now (not taken from the cache).
+    pub new: bool,
 }
 
 /// Makes role sessions for one rolex process: it opens the SDK and the
@@ -216,7 +218,12 @@ impl<'a> Sessions<'a> {
     /// A session for the plan's role: cached, or new.
     pub fn role(&mut self, plan: &Plan) -> Result<Session, UserError> {
         match self.cached_role(plan) {
-            Ok(Some(credentials)) => return Ok(Session { credentials }),
+            Ok(Some(credentials)) => {
+                return Ok(Session {
+                    credentials,
+                    new: false,
+                });
+            }
             Ok(None) => {}
             Err(e) => self.store_trouble(plan, e)?,
         }
@@ -228,7 +235,10 @@ impl<'a> Sessions<'a> {
             None
         };
         if let Some(credentials) = self.cached_role(plan)? {
-            return Ok(Session { credentials });
+            return Ok(Session {
+                credentials,
+                new: false,
+            });
         }
         let region = plan
             .region
@@ -245,7 +255,10 @@ impl<'a> Sessions<'a> {
         if let Err(e) = self.remember_role(plan, &credentials) {
             self.store_trouble(plan, e)?;
         }
-        Ok(Session { credentials })
+        Ok(Session {
+            credentials,
+            new: true,
+        })
     }
 
     fn assume(&mut self, plan: &Plan) -> Result<Credentials, UserError> {

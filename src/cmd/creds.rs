@@ -16,6 +16,7 @@ pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Resu
     let session = sessions.role(&plan)?;
     let inside =
         RoleVars::new(&plan, &session.credentials, sessions.original()).apply(sessions.original());
+    ctx.audit("exec", &plan, &session);
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]);
     output::apply_to_command(&mut cmd, &inside);
@@ -52,6 +53,7 @@ pub fn env(ctx: &Ctx, role: Option<String>, format: EnvFormat) -> anyhow::Result
     ctx.confirm(&plan)?;
     let mut sessions = ctx.sessions()?;
     let session = sessions.role(&plan)?;
+    ctx.audit("env", &plan, &session);
     let vars = RoleVars::new(&plan, &session.credentials, sessions.original());
     out!("{}", vars.render(format));
     Ok(0)
@@ -66,6 +68,9 @@ pub fn credential_process(ctx: &Ctx, role: &str) -> anyhow::Result<i32> {
     let plan = ctx.plan(role)?;
     let mut sessions = ctx.sessions()?;
     let session = sessions.role(&plan)?;
+    if session.new {
+        ctx.audit("credential-process", &plan, &session);
+    }
     if session.credentials.session_token.is_none() {
         return Err(failed("STS returned no session token").into());
     }

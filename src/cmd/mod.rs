@@ -3,6 +3,7 @@
 mod creds;
 mod init;
 mod list;
+mod log;
 mod prompt;
 mod secrets;
 mod status;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Init { shell, prompt } => return init::init(*shell, *prompt),
         Command::Completions { shell } => return init::completions(*shell),
         Command::Man { dir } => return init::man(dir),
+        Command::Log { since, json } => return log::log(env, since.as_deref(), *json),
         _ => {}
     }
     if !matches!(
@@ -60,6 +62,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Rotate { source } => secrets::rotate(&ctx, &source),
         Command::Clear { role, all } => secrets::clear(&ctx, role, all),
         Command::Prompt { .. }
+        | Command::Log { .. }
         | Command::Init { .. }
         | Command::Completions { .. }
         | Command::Man { .. } => {
@@ -142,6 +145,51 @@ impl Ctx<'_> {
             !self.common.no_cache,
             self.config.defaults.cache_margin.into(),
         )
+    }
+
+    /// Writes what just happened with a role to the audit trail.
+    pub fn audit(&self, event: &str, plan: &Plan, session: &crate::session::Session) {
+        let v = self.values();
+        let last = plan.hops.last().expect("a plan has a hop");
+        crate::audit::record(
+            self.env,
+            &crate::audit::Entry {
+                time: crate::audit::now(),
+                event: event.to_string(),
+                role: plan.role.clone(),
+                account: Some(plan.account.clone()),
+                role_arn: Some(last.arn.clone()),
+                user: v.user,
+                host: v.host,
+                reason: self.common.reason.clone(),
+                session_name: Some(last.session_name.clone()),
+                source: Some(plan.source.name.clone()),
+                new_session: session.new,
+                expires: session.credentials.expiration.clone(),
+            },
+        );
+    }
+
+    /// Writes the end of a role to the audit trail.
+    pub fn audit_exit(&self, role: &str, account: Option<&str>) {
+        let v = self.values();
+        crate::audit::record(
+            self.env,
+            &crate::audit::Entry {
+                time: crate::audit::now(),
+                event: "exit".into(),
+                role: role.to_string(),
+                account: account.map(str::to_string),
+                role_arn: None,
+                user: v.user,
+                host: v.host,
+                reason: None,
+                session_name: None,
+                source: None,
+                new_session: false,
+                expires: None,
+            },
+        );
     }
 
     /// Roles marked `confirm` ask first, unless `--yes`.

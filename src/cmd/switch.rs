@@ -34,6 +34,7 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     ctx.confirm(&plan)?;
     let mut sessions = ctx.sessions()?;
     let session = sessions.role(&plan)?;
+    ctx.audit("switch", &plan, &session);
     let vars = RoleVars::new(&plan, &session.credentials, sessions.original());
     let mut inside = vars.apply(sessions.original());
     let left = session
@@ -63,6 +64,7 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
         .status()
         .map_err(|e| failed(format!("cannot start {shell_path}: {e}")))?;
     eprintln!("rolex: left {}", plan.role);
+    ctx.audit_exit(&plan.role, Some(&plan.account));
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
@@ -118,6 +120,9 @@ pub fn exit(ctx: &Ctx) -> anyhow::Result<i32> {
     if let (Some(format), Some(saved)) = (shell::hook_format(env), env.saved()) {
         out!("{}", shell::exit_script(format, &saved));
         eprintln!("rolex: left {}", role.unwrap_or("the role"));
+        if let Some(r) = role {
+            ctx.audit_exit(r, env.non_empty("ROLEX_ACCOUNT"));
+        }
         return Ok(0);
     }
     if let Some(owner) = env.non_empty("ROLEX_SUBSHELL") {

@@ -583,3 +583,70 @@ fn includes_merge_and_the_main_file_defaults_win() {
         "{err}"
     );
 }
+
+#[test]
+fn the_audit_trail_says_who_used_which_role_and_why_without_secrets() {
+    let w = World::new(PROFILE);
+    ok(&w.run(&[
+        "exec",
+        "staging-admin",
+        "--token",
+        "123456",
+        "--reason",
+        "INC-42 disk full",
+        "--",
+        "true",
+    ]));
+    ok(&w.run(&[
+        "exec",
+        "staging-admin",
+        "--reason",
+        "INC-42 again",
+        "--",
+        "true",
+    ]));
+    let vars = ok(&w.run(&[
+        "env",
+        "prod-admin",
+        "--token",
+        "123456",
+        "--format",
+        "json",
+    ]));
+    let token: serde_json::Value = serde_json::from_str(&vars).unwrap();
+    let lines = ok(&w.run(&["log", "--json"]));
+    let entries: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 3, "{lines}");
+    assert_eq!(entries[0]["event"], "exec");
+    assert_eq!(entries[0]["role"], "staging-admin");
+    assert_eq!(entries[0]["account"], "888888888888");
+    assert_eq!(entries[0]["reason"], "INC-42 disk full");
+    assert_eq!(entries[0]["user"], "alice");
+    assert_eq!(entries[0]["new_session"], true);
+    assert_eq!(entries[1]["new_session"], false);
+    assert_eq!(entries[2]["event"], "env");
+    let text = ok(&w.run(&["log", "--since", "1h"]));
+    assert!(
+        text.contains("exec (cached)") && text.contains("INC-42 again"),
+        "{text}"
+    );
+    let file = w.home().join(".local/state/rolex/audit.jsonl");
+    let raw = std::fs::read_to_string(&file).unwrap();
+    for secret in [
+        SECRET,
+        token["AWS_SESSION_TOKEN"].as_str().unwrap(),
+        token["AWS_SECRET_ACCESS_KEY"].as_str().unwrap(),
+        "123456",
+    ] {
+        assert!(!raw.contains(secret), "a secret in the audit trail");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(fails(&w.run(&["log", "--since", "soon"]), 2).contains("--since"));
+}

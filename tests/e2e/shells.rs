@@ -233,6 +233,26 @@ fn switch_and_exit(shell: &[&str], init: &str) {
     assert!(t.screen().contains("no role is active"));
     assert_eq!(with_action(&reqs, "GetSessionToken").len(), 1);
     assert_eq!(with_action(&reqs, "AssumeRole").len(), 2);
+    let log = ok(&w.run(&["log", "--json"]));
+    let events: Vec<String> = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["event"].as_str().unwrap(),
+                e["role"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "switch prod-admin",
+            "switch staging-admin",
+            "exit staging-admin"
+        ]
+    );
 }
 
 #[test]

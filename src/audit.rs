@@ -1,0 +1,141 @@
+//! The local audit trail: who switched to which role, when, why, and when
+//! they left. JSON lines in `$XDG_STATE_HOME/rolex/audit.jsonl` (0600).
+//! Never holds a secret: no keys, tokens or codes, only names and times.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::env::Env;
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    /// RFC 3339, UTC.
+    pub time: String,
+    /// `switch`, `exec`, `env`, `credential-process`, `exit`.
+    pub event: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    pub user: String,
+    pub host: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Whether STS was called (false: a cached session).
+    #[serde(default)]
+    pub new_session: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// Where the audit trail is kept.
+pub fn path(env: &Env) -> PathBuf {
+    env.non_empty("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| crate::config::home(env).map(|h| h.join(".local").join("state")))
+        .unwrap_or_else(|| PathBuf::from(".rolex-state"))
+        .join("rolex")
+        .join("audit.jsonl")
+}
+
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Appends an entry. A trail that cannot be written is said on stderr but
+/// does not stop the operator's work.
+pub fn record(env: &Env, entry: &Entry) {
+    if let Err(e) = append(env, entry) {
+        eprintln!(
+            "rolex: the audit trail {} cannot be written: {e}",
+            path(env).display()
+        );
+    }
+}
+
+fn append(env: &Env, entry: &Entry) -> std::io::Result<()> {
+    let path = path(env);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+    line.push('\n');
+    // One write of a whole line: concurrent rolex processes do not interleave.
+    opts.open(path)?.write_all(line.as_bytes())
+}
+
+/// Every entry, oldest first; lines that cannot be read are skipped.
+pub fn read(env: &Env) -> std::io::Result<Vec<Entry>> {
+    match std::fs::read_to_string(path(env)) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_in_a_private_file() {
+        let t = tempfile::tempdir().unwrap();
+        let env = Env::from_pairs(&[("XDG_STATE_HOME", t.path().to_str().unwrap())]);
+        let e = Entry {
+            time: now(),
+            event: "switch".into(),
+            role: "prod".into(),
+            account: Some("222222222222".into()),
+            role_arn: None,
+            user: "alice".into(),
+            host: "box".into(),
+            reason: Some("INC-1".into()),
+            session_name: None,
+            source: None,
+            new_session: true,
+            expires: None,
+        };
+        record(&env, &e);
+        record(
+            &env,
+            &Entry {
+                event: "exit".into(),
+                ..e.clone()
+            },
+        );
+        let all = read(&env).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0], e);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path(&env)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
