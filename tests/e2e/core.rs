@@ -605,14 +605,7 @@ fn the_audit_trail_says_who_used_which_role_and_why_without_secrets() {
         "--",
         "true",
     ]));
-    let vars = ok(&w.run(&[
-        "env",
-        "prod-admin",
-        "--token",
-        "123456",
-        "--format",
-        "json",
-    ]));
+    let vars = ok(&w.run(&["env", "prod-admin", "--token", "123456", "--format", "json"]));
     let token: serde_json::Value = serde_json::from_str(&vars).unwrap();
     let lines = ok(&w.run(&["log", "--json"]));
     let entries: Vec<serde_json::Value> = lines
