@@ -393,12 +393,7 @@ fn exec_defaults_to_the_active_role_then_defaults_role() {
     assert!(arn_of(&out).contains(":888888888888:assumed-role/Admin/"));
     // Inside prod-admin as the shell hook leaves it: the original keys are in
     // the hook's saved state, handed to rolex in __ROLEX_SAVED.
-    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
-    let saved = format!(
-        "AWS_ACCESS_KEY_ID=+{}.AWS_SECRET_ACCESS_KEY=+{}.ROLEX_ROLE=-",
-        hex(KEY_ID),
-        hex(SECRET)
-    );
+    let saved = saved_with_source_keys();
     let inside = [
         ("ROLEX_ROLE", "prod-admin"),
         ("AWS_ACCESS_KEY_ID", "ASIAROLE"),
@@ -478,39 +473,15 @@ fn mfa_command_runs_without_secrets_in_its_environment() {
 fn a_cached_session_is_not_reused_for_other_source_keys() {
     let mut w =
         World::new(&PROFILE.replace("mfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\n", ""));
-    let a = |args: &[&str]| {
-        crate::harness::aws(
-            &w.moto.url,
-            w.home(),
-            &[
-                ("AWS_ACCESS_KEY_ID", KEY_ID),
-                ("AWS_SECRET_ACCESS_KEY", SECRET),
-            ],
-            args,
-        )
-    };
-    assert!(
-        a(&["iam", "create-user", "--user-name", "bob"])
-            .status
-            .success()
-    );
-    let key: serde_json::Value =
-        serde_json::from_slice(&a(&["iam", "create-access-key", "--user-name", "bob"]).stdout)
-            .unwrap();
+    let (id, secret) = w.iam_user("bob");
     ok(&w.run(&["exec", "staging-admin", "--", "true"]));
     let (_, same) = w.recorded(|| ok(&w.run(&["exec", "staging-admin", "--", "true"])));
     assert!(
         with_action(&same, "AssumeRole").is_empty(),
         "same keys: cached"
     );
-    w.set(
-        "AWS_ACCESS_KEY_ID",
-        key["AccessKey"]["AccessKeyId"].as_str().unwrap(),
-    );
-    w.set(
-        "AWS_SECRET_ACCESS_KEY",
-        key["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
-    );
+    w.set("AWS_ACCESS_KEY_ID", &id);
+    w.set("AWS_SECRET_ACCESS_KEY", &secret);
     let (_, other) = w.recorded(|| ok(&w.run(&["exec", "staging-admin", "--", "true"])));
     assert_eq!(
         with_action(&other, "AssumeRole").len(),

@@ -118,29 +118,8 @@ fn a_denied_assume_role_says_so() {
             .replace("mfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\n", ""),
     );
     // A user that may do nothing, and auth checks on.
-    let a = |args: &[&str]| {
-        crate::harness::aws(
-            &w.moto.url,
-            w.home(),
-            &[
-                ("AWS_ACCESS_KEY_ID", KEY_ID),
-                ("AWS_SECRET_ACCESS_KEY", SECRET),
-            ],
-            args,
-        )
-    };
-    assert!(
-        a(&["iam", "create-user", "--user-name", "nobody"])
-            .status
-            .success()
-    );
-    let key: serde_json::Value =
-        serde_json::from_slice(&a(&["iam", "create-access-key", "--user-name", "nobody"]).stdout)
-            .unwrap();
-    let (id, secret) = (
-        key["AccessKey"]["AccessKeyId"].as_str().unwrap(),
-        key["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
-    );
+    let (id, secret) = w.iam_user("nobody");
+    let (id, secret) = (id.as_str(), secret.as_str());
     w.moto.set_auth(true);
     let out = w.run_with(
         &["exec", "prod", "--", "true"],

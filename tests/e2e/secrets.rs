@@ -8,22 +8,9 @@ use crate::world::*;
 
 /// An IAM user `alice` with a key and an MFA device in moto; returns the key.
 fn alice(w: &World) -> (String, String) {
-    let a = |args: &[&str]| {
-        let o = aws(
-            &w.moto.url,
-            w.home(),
-            &[
-                ("AWS_ACCESS_KEY_ID", KEY_ID),
-                ("AWS_SECRET_ACCESS_KEY", SECRET),
-            ],
-            args,
-        );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap_or(serde_json::Value::Null)
-    };
-    a(&["iam", "create-user", "--user-name", "alice"]);
     let seed = w.home().join("mfa-seed").display().to_string();
-    let dev = a(&[
+    w.aws_admin(&["iam", "create-user", "--user-name", "alice"]);
+    let dev = w.aws_admin(&[
         "iam",
         "create-virtual-mfa-device",
         "--virtual-mfa-device-name",
@@ -37,7 +24,7 @@ fn alice(w: &World) -> (String, String) {
         .as_str()
         .unwrap()
         .to_string();
-    a(&[
+    w.aws_admin(&[
         "iam",
         "enable-mfa-device",
         "--user-name",
@@ -49,11 +36,9 @@ fn alice(w: &World) -> (String, String) {
         "--authentication-code2",
         "654321",
     ]);
-    let key = a(&["iam", "create-access-key", "--user-name", "alice"]);
-    (
-        key["AccessKey"]["AccessKeyId"].as_str().unwrap().into(),
-        key["AccessKey"]["SecretAccessKey"].as_str().unwrap().into(),
-    )
+    let key = w.aws_admin(&["iam", "create-access-key", "--user-name", "alice"]);
+    let field = |f: &str| key["AccessKey"][f].as_str().unwrap().to_string();
+    (field("AccessKeyId"), field("SecretAccessKey"))
 }
 
 fn keys_of_alice(w: &World) -> Vec<String> {

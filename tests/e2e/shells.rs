@@ -408,12 +408,7 @@ fn an_expired_role_is_reported_and_switch_renews_it() {
         stderr(&status)
     );
     // With the hook's saved state, a switch renews from the original identity.
-    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
-    let saved = format!(
-        "AWS_ACCESS_KEY_ID=+{}.AWS_SECRET_ACCESS_KEY=+{}.ROLEX_ROLE=-",
-        hex(KEY_ID),
-        hex(SECRET)
-    );
+    let saved = saved_with_source_keys();
     let mut hooked = expired.to_vec();
     hooked.extend([
         ("ROLEX_HOOK", "bash"),
@@ -432,29 +427,8 @@ fn an_expired_role_is_reported_and_switch_renews_it() {
 #[test]
 fn add_asks_for_the_key_without_echoing_the_secret() {
     let mut w = World::new("[sources.main]\n");
-    let a = |args: &[&str]| {
-        crate::harness::aws(
-            &w.moto.url,
-            w.home(),
-            &[
-                ("AWS_ACCESS_KEY_ID", KEY_ID),
-                ("AWS_SECRET_ACCESS_KEY", SECRET),
-            ],
-            args,
-        )
-    };
-    assert!(
-        a(&["iam", "create-user", "--user-name", "carol"])
-            .status
-            .success()
-    );
-    let key: serde_json::Value =
-        serde_json::from_slice(&a(&["iam", "create-access-key", "--user-name", "carol"]).stdout)
-            .unwrap();
-    let (id, secret) = (
-        key["AccessKey"]["AccessKeyId"].as_str().unwrap(),
-        key["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
-    );
+    let (id, secret) = w.iam_user("carol");
+    let (id, secret) = (id.as_str(), secret.as_str());
     w.unset("AWS_ACCESS_KEY_ID");
     w.unset("AWS_SECRET_ACCESS_KEY");
     let t = Tmux::start(&w, &["bash", "--norc", "--noprofile", "-i"]);

@@ -106,6 +106,35 @@ impl World {
         (out, self.moto.stop_recording())
     }
 
+    /// `aws ARGS` against this moto as its default (admin) identity; the
+    /// JSON it printed.
+    #[track_caller]
+    pub fn aws_admin(&self, args: &[&str]) -> serde_json::Value {
+        let o = crate::harness::aws(
+            &self.moto.url,
+            self.home(),
+            &[
+                ("AWS_ACCESS_KEY_ID", KEY_ID),
+                ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ],
+            args,
+        );
+        assert!(
+            o.status.success(),
+            "aws {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A new IAM user in moto with an access key: (key id, secret).
+    pub fn iam_user(&self, name: &str) -> (String, String) {
+        self.aws_admin(&["iam", "create-user", "--user-name", name]);
+        let key = self.aws_admin(&["iam", "create-access-key", "--user-name", name]);
+        let field = |f: &str| key["AccessKey"][f].as_str().unwrap().to_string();
+        (field("AccessKeyId"), field("SecretAccessKey"))
+    }
+
     pub fn set(&mut self, k: &str, v: &str) {
         self.vars.retain(|(n, _)| n != k);
         self.vars.push((k.into(), v.into()));
@@ -114,6 +143,17 @@ impl World {
     pub fn unset(&mut self, k: &str) {
         self.vars.retain(|(n, _)| n != k);
     }
+}
+
+/// The hook's saved state for a shell whose original identity was the
+/// default source keys (what `__rolex_saved` holds after a switch).
+pub fn saved_with_source_keys() -> String {
+    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    format!(
+        "AWS_ACCESS_KEY_ID=+{}.AWS_SECRET_ACCESS_KEY=+{}.ROLEX_ROLE=-",
+        hex(KEY_ID),
+        hex(SECRET)
+    )
 }
 
 pub fn rolex() -> PathBuf {
