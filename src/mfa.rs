@@ -1,7 +1,6 @@
 //! Where MFA codes come from: `--token`, the source's `mfa_command`, or the
 //! terminal (`/dev/tty`, so it works when stdout is piped or captured).
 
-use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use crate::env::Env;
@@ -104,38 +103,24 @@ fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
     MfaCode::parse(&text).ok_or_else(|| failed("mfa_command did not print a 6-digit code"))
 }
 
+/// Asks on the controlling terminal (dialoguer on /dev/tty), so it works
+/// while stdout is captured by the shell hook or piped; asks again until the
+/// answer is 6 digits. Ctrl-C or end of input gives up.
 fn from_terminal(serial: &str, what: &str) -> Result<MfaCode, UserError> {
-    let no_tty = || {
+    let term = crate::shell::tty_term().ok_or_else(|| {
         failed("an MFA code is needed and there is no terminal to ask on")
             .hint("pass --token CODE, or set mfa_command for the source")
-    };
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|_| no_tty())?;
-    let mut writer = tty.try_clone().map_err(|_| no_tty())?;
-    let mut reader = BufReader::new(tty);
-    for attempt in 0..3 {
-        write!(writer, "MFA code for {serial} ({what}): ")
-            .and_then(|_| writer.flush())
-            .map_err(|_| no_tty())?;
-        let mut line = String::new();
-        let n = reader.read_line(&mut line).map_err(|_| no_tty())?;
-        if n == 0 {
-            let _ = writeln!(writer);
-            return Err(failed("no MFA code given"));
-        }
-        if let Some(code) = MfaCode::parse(&line) {
-            return Ok(code);
-        }
-        if attempt < 2 {
-            let _ = writeln!(writer, "An MFA code is 6 digits; try again.");
-        }
-    }
-    Err(failed(
-        "no valid MFA code after three tries: a code is 6 digits",
-    ))
+    })?;
+    let text: String = dialoguer::Input::new()
+        .with_prompt(format!("MFA code for {serial} ({what})"))
+        .validate_with(|t: &String| -> Result<(), &str> {
+            MfaCode::parse(t)
+                .map(|_| ())
+                .ok_or("an MFA code is 6 digits")
+        })
+        .interact_text_on(&term)
+        .map_err(|e| failed(format!("no MFA code given ({e})")))?;
+    MfaCode::parse(&text).ok_or_else(|| failed("an MFA code is 6 digits"))
 }
 
 #[cfg(test)]

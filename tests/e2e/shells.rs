@@ -457,3 +457,27 @@ fn add_asks_for_the_key_without_echoing_the_secret() {
         "arn:aws:sts::999999999999:assumed-role/X/alice"
     );
 }
+
+#[test]
+fn the_mfa_prompt_refuses_a_bad_code_and_asks_again() {
+    let w = World::new(PROFILE);
+    let t = Tmux::start(&w, &["bash", "--norc", "--noprofile", "-i"]);
+    let d = t.dir.display().to_string();
+    let (_, reqs) = w.recorded(|| {
+        t.send(&format!(
+            "rolex exec prod-admin -- aws sts get-caller-identity > {d}/id.json; echo EXEC-DONE"
+        ));
+        t.wait_for("MFA code for arn:aws:iam::123456789012:mfa/alice");
+        t.send("12345");
+        t.wait_for("6 digits");
+        t.send("123456");
+        t.wait_for("\nEXEC-DONE");
+    });
+    assert_eq!(
+        arn_of(&read(&t.file("id.json"))),
+        "arn:aws:sts::999999999999:assumed-role/Admin/ops-prod-admin"
+    );
+    let gst = with_action(&reqs, "GetSessionToken");
+    assert_eq!(gst.len(), 1);
+    assert_eq!(gst[0].params["TokenCode"], "123456");
+}
