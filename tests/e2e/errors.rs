@@ -223,3 +223,31 @@ fn failures_after_a_session_never_print_its_secrets() {
         assert!(!stdout(o).contains(&token) && !stdout(o).contains(SECRET));
     }
 }
+
+#[test]
+fn confirm_and_require_reason_guard_production_roles() {
+    let w = World::new(&format!(
+        "{PROFILE}confirm = true\nrequire_reason = true\ndescription = \"Production\"\n"
+    ));
+    let (out, reqs) = w.recorded(|| w.run(&["exec", "prod", "--token", "123456", "--", "true"]));
+    let err = fails(&out, 2);
+    assert!(
+        err.contains("requires a reason") && err.contains("--reason"),
+        "{err}"
+    );
+    assert!(reqs.is_empty());
+    let (out, reqs) = w.recorded(|| {
+        w.run(&[
+            "exec", "prod", "--reason", "INC-9", "--token", "123456", "--", "true",
+        ])
+    });
+    let err = fails(&out, 1);
+    assert!(
+        err.contains("asks for confirmation") && err.contains("--yes"),
+        "{err}"
+    );
+    assert!(reqs.is_empty());
+    ok(&w.run(&[
+        "exec", "prod", "--reason", "INC-9", "--token", "123456", "--yes", "--", "true",
+    ]));
+}
