@@ -28,6 +28,9 @@ _rolex() {
             rolex,credential-process)
                 cmd="rolex__subcmd__credential__subcmd__process"
                 ;;
+            rolex,doctor)
+                cmd="rolex__subcmd__doctor"
+                ;;
             rolex,env)
                 cmd="rolex__subcmd__env"
                 ;;
@@ -39,6 +42,9 @@ _rolex() {
                 ;;
             rolex,help)
                 cmd="rolex__subcmd__help"
+                ;;
+            rolex,import)
+                cmd="rolex__subcmd__import"
                 ;;
             rolex,init)
                 cmd="rolex__subcmd__init"
@@ -79,6 +85,9 @@ _rolex() {
             rolex__subcmd__help,credential-process)
                 cmd="rolex__subcmd__help__subcmd__credential__subcmd__process"
                 ;;
+            rolex__subcmd__help,doctor)
+                cmd="rolex__subcmd__help__subcmd__doctor"
+                ;;
             rolex__subcmd__help,env)
                 cmd="rolex__subcmd__help__subcmd__env"
                 ;;
@@ -90,6 +99,9 @@ _rolex() {
                 ;;
             rolex__subcmd__help,help)
                 cmd="rolex__subcmd__help__subcmd__help"
+                ;;
+            rolex__subcmd__help,import)
+                cmd="rolex__subcmd__help__subcmd__import"
                 ;;
             rolex__subcmd__help,init)
                 cmd="rolex__subcmd__help__subcmd__init"
@@ -125,7 +137,7 @@ _rolex() {
 
     case "${cmd}" in
         rolex)
-            opts="-y -h -V --reason --token --duration --region --yes --no-cache --help --version switch exit exec env credential-process list status prompt init add remove rotate clear log completions man help"
+            opts="-y -h -V --reason --token --duration --region --yes --no-cache --help --version switch exit exec env credential-process list status prompt init add remove rotate clear doctor import log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,6 +286,36 @@ _rolex() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rolex__subcmd__doctor)
+            opts="-y -h --reason --token --duration --region --yes --no-cache --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rolex__subcmd__env)
             opts="-y -h --format --reason --token --duration --region --yes --no-cache --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -369,7 +411,7 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help)
-            opts="switch exit exec env credential-process list status prompt init add remove rotate clear log completions man help"
+            opts="switch exit exec env credential-process list status prompt init add remove rotate clear doctor import log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,6 +480,20 @@ _rolex() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rolex__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rolex__subcmd__help__subcmd__env)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -481,6 +537,20 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -613,6 +683,36 @@ _rolex() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__import)
+            opts="-y -h --write --reason --token --duration --region --yes --no-cache --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

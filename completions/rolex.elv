@@ -42,6 +42,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand remove 'Delete SOURCE''s key and every session made from it'
             cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
             cand clear 'Forget cached sessions'
+            cand doctor 'Check the setup end to end and explain each problem in plain words'
+            cand import 'Turn the role profiles of the AWS config file into rolex roles'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
@@ -202,6 +204,29 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'rolex;doctor'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;import'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --write 'Write them into the profile file (default: print them)'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'rolex;log'= {
             cand --since 'Only entries newer than this (for example 24h, 7d)'
             cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
@@ -251,6 +276,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand remove 'Delete SOURCE''s key and every session made from it'
             cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
             cand clear 'Forget cached sessions'
+            cand doctor 'Check the setup end to end and explain each problem in plain words'
+            cand import 'Turn the role profiles of the AWS config file into rolex roles'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
@@ -281,6 +308,10 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;rotate'= {
         }
         &'rolex;help;clear'= {
+        }
+        &'rolex;help;doctor'= {
+        }
+        &'rolex;help;import'= {
         }
         &'rolex;help;log'= {
         }

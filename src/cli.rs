@@ -123,6 +123,17 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Check the setup end to end and explain each problem in plain words
+    Doctor {
+        /// Also check this role (default: every source, no role)
+        role: Option<String>,
+    },
+    /// Turn the role profiles of the AWS config file into rolex roles
+    Import {
+        /// Write them into the profile file (default: print them)
+        #[arg(long)]
+        write: bool,
+    },
     /// The local audit trail: who switched to what, when, why, and when they left
     Log {
         /// Only entries newer than this (for example 24h, 7d)

@@ -1,6 +1,8 @@
 //! One file per subcommand; this one dispatches and holds what they share.
 
 mod creds;
+mod doctor;
+mod import;
 mod init;
 mod list;
 mod log;
@@ -40,6 +42,11 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
     ) {
         warn_if_expired(env);
     }
+    if let Command::Doctor { .. } = &cli.command
+        && let Err(e) = config::load(env)
+    {
+        return doctor::broken_profile(env, e);
+    }
     let ctx = Ctx {
         env,
         config: config::load(env)?,
@@ -61,6 +68,8 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Remove { source } => secrets::remove(&ctx, &source),
         Command::Rotate { source } => secrets::rotate(&ctx, &source),
         Command::Clear { role, all } => secrets::clear(&ctx, role, all),
+        Command::Doctor { role } => doctor::doctor(&ctx, role.as_deref()),
+        Command::Import { write } => import::import(&ctx, write),
         Command::Prompt { .. }
         | Command::Log { .. }
         | Command::Init { .. }

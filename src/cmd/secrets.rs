@@ -183,6 +183,13 @@ pub fn write_mfa_serial(path: &Path, name: &str, serial: &str) -> Result<(), Use
         .as_table_like_mut()
         .ok_or_else(|| usage(format!("{}: sources.{name} is not a table", path.display())))?
         .insert("mfa_serial", toml_edit::value(serial));
+    write_file(path, &doc.to_string())
+}
+
+/// Writes a profile file whole (beside, then renamed; mode 0600), through a
+/// symbolic link rather than over it.
+pub fn write_file(path: &Path, text: &str) -> Result<(), UserError> {
+    let path = &path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
@@ -197,7 +204,7 @@ pub fn write_mfa_serial(path: &Path, name: &str, serial: &str) -> Result<(), Use
     }
     use std::io::Write;
     opts.open(&tmp)
-        .and_then(|mut f| f.write_all(doc.to_string().as_bytes()))
+        .and_then(|mut f| f.write_all(text.as_bytes()))
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
 }

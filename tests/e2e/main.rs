@@ -9,6 +9,7 @@ mod errors;
 mod generated;
 mod secrets;
 mod shells;
+mod tools;
 
 /// The hook files against a fake binary, in real shells (tests/shell-fake).
 #[test]

@@ -1,0 +1,217 @@
+//! `rolex doctor`: checks the setup end to end, without assuming any role,
+//! and explains each problem in plain words with what to do.
+
+use super::Ctx;
+use crate::aws::Sts;
+use crate::config::SourceKind;
+use crate::env::Env;
+use crate::error::UserError;
+use crate::session::{format_left, seconds_left};
+
+#[derive(Default)]
+struct Report {
+    problems: usize,
+}
+
+impl Report {
+    fn ok(&self, what: impl AsRef<str>) -> anyhow::Result<()> {
+        outln!("  ok       {}", what.as_ref());
+        Ok(())
+    }
+
+    fn note(&self, what: impl AsRef<str>) -> anyhow::Result<()> {
+        outln!("  note     {}", what.as_ref());
+        Ok(())
+    }
+
+    fn problem(&mut self, what: impl AsRef<str>, fix: Option<&str>) -> anyhow::Result<()> {
+        self.problems += 1;
+        outln!("  PROBLEM  {}", what.as_ref());
+        if let Some(f) = fix {
+            outln!("           fix: {f}");
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, e: &UserError) -> anyhow::Result<()> {
+        self.problem(&e.message, e.hint.as_deref())
+    }
+}
+
+/// A profile file that does not load: the one problem worth reporting.
+pub fn broken_profile(env: &Env, e: UserError) -> anyhow::Result<i32> {
+    let mut r = Report::default();
+    outln!("profile file");
+    r.error(&e)?;
+    let _ = env;
+    Ok(2)
+}
+
+pub fn doctor(ctx: &Ctx, role: Option<&str>) -> anyhow::Result<i32> {
+    let mut r = Report::default();
+    let c = &ctx.config;
+
+    outln!("profile file");
+    match &c.path {
+        Some(p) if p.exists() => r.ok(format!(
+            "{} ({} roles, {} sources)",
+            p.display(),
+            c.roles.len(),
+            c.sources.len()
+        ))?,
+        Some(p) => r.note(format!(
+            "{} does not exist: zero configuration (the AWS default chain, role ARNs only)",
+            p.display()
+        ))?,
+        None => r.note("no HOME and no ROLEX_CONFIG: zero configuration")?,
+    }
+
+    let mut sessions = ctx.sessions()?;
+    let needs_store = c.sources.values().any(|s| s.kind == SourceKind::Store);
+    outln!("secret store");
+    let backend = ctx
+        .env
+        .non_empty("ROLEX_BACKEND")
+        .unwrap_or("keyring")
+        .to_string();
+    match sessions
+        .store()
+        .and_then(|s| s.get("doctor/probe").map(|_| s.name()))
+    {
+        Ok(name) => r.ok(format!("{name} (ROLEX_BACKEND={backend}) answers"))?,
+        Err(e) if needs_store => r.error(&e)?,
+        Err(e) => r.note(format!(
+            "{} (only sessions would be cached there; the sources do not need it)",
+            e.message
+        ))?,
+    }
+
+    let sources: Vec<String> = match role {
+        Some(name) => {
+            let plan = match ctx.plan(name) {
+                Ok(p) => p,
+                Err(e) => {
+                    outln!("role {name}");
+                    r.error(&e)?;
+                    return Ok(r.problems.min(1) as i32);
+                }
+            };
+            vec![plan.source.name.clone()]
+        }
+        None => c.sources.keys().cloned().collect(),
+    };
+    for name in &sources {
+        let source = &c.sources[name];
+        outln!("source {name}");
+        let region = c
+            .defaults
+            .region
+            .clone()
+            .unwrap_or_else(|| "us-east-1".into());
+        let aws = sessions.client(&region)?;
+        let store = if source.kind == SourceKind::Store {
+            crate::store::open(ctx.env).ok()
+        } else {
+            None
+        };
+        let creds = match crate::source::credentials(
+            source,
+            &ctx.env.original(),
+            ctx.env.non_empty("ROLEX_ROLE").is_some(),
+            aws,
+            store.as_deref(),
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                r.error(&e)?;
+                continue;
+            }
+        };
+        let who = match aws.get_caller_identity(&creds) {
+            Ok(w) => w,
+            Err(e) => {
+                r.error(&e)?;
+                continue;
+            }
+        };
+        r.ok(format!("its keys work: {}", who.arn))?;
+        match &source.mfa_serial {
+            None => r.note("no mfa_serial: roles of this source are assumed without MFA")?,
+            Some(serial) => {
+                let serial_account = serial.split(':').nth(4).unwrap_or("");
+                if serial.starts_with("arn:") && serial_account != who.account {
+                    r.problem(
+                        format!(
+                            "mfa_serial {serial} is in account {serial_account}, the keys in {}",
+                            who.account
+                        ),
+                        Some("use the MFA device of the same IAM user: rolex add finds it"),
+                    )?;
+                } else if who.arn.contains(":user/") {
+                    let user = who.arn.rsplit('/').next().unwrap_or("");
+                    match aws.list_mfa_devices(&creds, user) {
+                        Ok(devices) if devices.iter().any(|d| d == serial) => r.ok(format!("MFA device {serial} belongs to {user}"))?,
+                        Ok(devices) => r.problem(
+                            format!("MFA device {serial} is not one of {user}'s ({})", if devices.is_empty() { "none".to_string() } else { devices.join(", ") }),
+                            Some("fix mfa_serial in the profile file (rolex add offers the right one)"),
+                        )?,
+                        Err(e) => r.note(format!("cannot list the user's MFA devices, so mfa_serial is unchecked: {}", e.message))?,
+                    }
+                }
+                match source.mfa_session {
+                    Some(d) => r.note(format!(
+                        "one MFA code opens a {} MFA session for roles of up to 1h",
+                        format_left(d.into())
+                    ))?,
+                    None => r.note("mfa_session = \"off\": every AssumeRole asks for a code")?,
+                }
+            }
+        }
+    }
+
+    if let Some(name) = role {
+        outln!("role {name}");
+        let plan = ctx.plan(name)?;
+        for hop in &plan.hops {
+            r.ok(format!(
+                "AssumeRole {} as {:?} for {}",
+                hop.arn,
+                hop.session_name,
+                format_left(hop.duration.into())
+            ))?;
+        }
+        match sessions.cached_seconds_left(&plan.role) {
+            Ok(Some(left)) => r.ok(format!("a cached session has {} left", format_left(left)))?,
+            Ok(None) => r.note("no cached session: the next use asks STS (and MFA if needed)")?,
+            Err(e) => r.note(format!("cached sessions unreadable: {}", e.message))?,
+        }
+    }
+
+    outln!("shell");
+    match ctx.env.non_empty(crate::env::HOOK_VAR) {
+        Some(shell) => r.ok(format!("the {shell} hook is loaded: switch and exit change this shell"))?,
+        None => r.note("no shell hook here: `rolex switch` starts a subshell (eval \"$(rolex init bash)\" in ~/.bashrc changes that)")?,
+    }
+    if let Some(active) = ctx.env.non_empty("ROLEX_ROLE") {
+        match ctx
+            .env
+            .non_empty("AWS_CREDENTIAL_EXPIRATION")
+            .and_then(seconds_left)
+        {
+            Some(s) if s <= 0 => r.problem(
+                format!("role {active} is active but its session has expired"),
+                Some(&format!("rolex switch {active} (or rolex exit)")),
+            )?,
+            Some(s) => r.ok(format!("role {active} is active, {} left", format_left(s)))?,
+            None => r.note(format!("role {active} is active"))?,
+        }
+    }
+
+    if r.problems == 0 {
+        outln!("no problems found");
+        Ok(0)
+    } else {
+        outln!("{} problem(s) found", r.problems);
+        Ok(1)
+    }
+}
