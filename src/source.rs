@@ -35,8 +35,14 @@ pub fn credentials(
         SourceKind::Store => {
             let store = store.ok_or_else(|| failed("the secret store is not open"))?;
             let stored = store.get(&store_key(&source.name))?.ok_or_else(|| {
-                failed(format!("no access key is stored for source {:?}", source.name))
-                    .hint(format!("rolex add {}", source.name))
+                // A locked Secret Service collection looks empty to a search.
+                let locked = if store.name() == "OS keyring" {
+                    " (if you stored one, the keyring may be locked: unlock it, for example by logging in to the desktop, and try again)"
+                } else {
+                    ""
+                };
+                failed(format!("no access key is stored for source {:?} in the {}", source.name, store.name()))
+                    .hint(format!("rolex add {}{locked}", source.name))
             })?;
             serde_json::from_str(&stored).map_err(|_| {
                 failed(format!("the stored key of source {:?} is damaged", source.name))

@@ -343,3 +343,41 @@ fn add_writes_mfa_serial_into_the_file_that_defines_the_source() {
     );
     ok(&w.run(&["list"]));
 }
+
+/// A Secret Service of its own (not the shared one of tests/run.sh), whose
+/// login collection the test locks.
+#[test]
+fn a_locked_keyring_is_explained() {
+    let source = format!("lk{}", std::process::id());
+    let mut w = World::new(&profile(&source));
+    w.set("ROLEX_BACKEND", "keyring");
+    let private = w.home().join("bus");
+    std::fs::create_dir_all(private.join("run")).unwrap();
+    set_mode(&private.join("run"), 0o700);
+    let script = format!(
+        r#"eval "$(printf %s test | gnome-keyring-daemon --unlock --components=secrets)"
+for _ in $(seq 1 100); do
+  dbus-send --session --dest=org.freedesktop.DBus --type=method_call --print-reply /org/freedesktop/DBus org.freedesktop.DBus.ListNames 2>/dev/null | grep -q org.freedesktop.secrets && break
+  sleep 0.1
+done
+"$ROLEX" add {source} --from-env --yes || exit 9
+dbus-send --session --dest=org.freedesktop.secrets --print-reply /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 8
+"$ROLEX" exec {source}-a --token 123456 -- true
+"#
+    );
+    let mut c = std::process::Command::new("setsid");
+    c.args(["-w", "dbus-run-session", "--", "bash", "-c", &script])
+        .env_clear();
+    for (k, v) in w.base_env().iter().chain(w.vars.iter()) {
+        c.env(k, v);
+    }
+    c.env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_RUNTIME_DIR", private.join("run"))
+        .env("XDG_DATA_HOME", private.join("data"))
+        .env("ROLEX", rolex());
+    let out = c.output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("locked"), "{err}");
+    assert!(!err.contains(SECRET));
+}
