@@ -15,19 +15,23 @@ moto=$!
 trap 'kill $moto 2>/dev/null; rm -rf "$T"' EXIT
 until python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json')" 2>/dev/null; do sleep 0.2; done
 install -m 600 demo/config.toml "$T/config.toml"
-export ROLEX_CONFIG=$T/config.toml ROLEX_BACKEND=file ROLEX_FILE_PASSPHRASE=demo XDG_DATA_HOME=$T/data \
+export ROLEX_CONFIG=$T/config.toml ROLEX_BACKEND=file ROLEX_FILE_PASSPHRASE=demo XDG_DATA_HOME=$T/data XDG_STATE_HOME=$T/state \
     AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
     AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
     PATH=$PWD/target/debug:$PWD/.venv-moto/bin:$PATH
-set -x
-rolex list
+show() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+show rolex list;                                rolex list
+show rolex exec prod-admin -- aws sts get-caller-identity
 rolex exec prod-admin -- aws sts get-caller-identity
+show rolex exec staging-admin -- aws sts get-caller-identity '   # same MFA session, no new code'
 rolex exec staging-admin -- aws sts get-caller-identity
-rolex list
-rolex env prod-admin --format json | head -4
-eval "$(rolex init bash)"
-rolex switch prod-admin
-rolex prompt; echo
-rolex status
-rolex exit
-rolex status || true
+show rolex list;                                rolex list
+# shellcheck disable=SC2016 # shown, not run
+show 'eval "$(rolex init bash)"';                eval "$(rolex init bash)"
+show rolex switch prod-admin;                   rolex switch prod-admin
+show rolex prompt;                              rolex prompt; echo
+show rolex status;                              rolex status
+show aws sts get-caller-identity --query Arn;   aws sts get-caller-identity --query Arn
+show rolex exit;                                rolex exit
+show rolex status;                              rolex status || true
+show rolex log;                                 rolex log
