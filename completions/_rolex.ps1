@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete SOURCE''s key and every session made from it')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace SOURCE''s access key with a new one (IAM), then delete the old one')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Forget cached sessions')
+            [CompletionResult]::new('iam', 'iam', [CompletionResultType]::ParameterValue, 'Set up the AWS side: trust policies, cross-account roles, permission to assume them')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the setup end to end and explain each problem in plain words')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn the role profiles of the AWS config file into rolex roles')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The local audit trail: who switched to what, when, why, and when they left')
@@ -221,6 +222,89 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'rolex;iam' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('trust-policy', 'trust-policy', [CompletionResultType]::ParameterValue, 'Print a trust policy letting users of ACCOUNT assume a role, with MFA')
+            [CompletionResult]::new('create-role', 'create-role', [CompletionResultType]::ParameterValue, 'Create a role in this account that users of the identity account may assume with MFA')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Let an IAM user or group (in this account) assume ROLE_ARN')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rolex;iam;trust-policy' {
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The identity account whose users may assume the role (12 digits)')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'Require this sts:ExternalId')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--no-mfa', '--no-mfa', [CompletionResultType]::ParameterName, 'Do not require MFA (not recommended)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;iam;create-role' {
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The identity account whose users may assume the role (12 digits)')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'Require this sts:ExternalId')
+            [CompletionResult]::new('--policy-arn', '--policy-arn', [CompletionResultType]::ParameterName, 'Managed policies to attach (repeatable)')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Longest session the role allows, 1h..12h')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'description')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--no-mfa', '--no-mfa', [CompletionResultType]::ParameterName, 'Do not require MFA (not recommended)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;iam;grant' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'user')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'group')
+            [CompletionResult]::new('--policy-name', '--policy-name', [CompletionResultType]::ParameterName, 'Name of the inline policy')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;iam;help' {
+            [CompletionResult]::new('trust-policy', 'trust-policy', [CompletionResultType]::ParameterValue, 'Print a trust policy letting users of ACCOUNT assume a role, with MFA')
+            [CompletionResult]::new('create-role', 'create-role', [CompletionResultType]::ParameterValue, 'Create a role in this account that users of the identity account may assume with MFA')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Let an IAM user or group (in this account) assume ROLE_ARN')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rolex;iam;help;trust-policy' {
+            break
+        }
+        'rolex;iam;help;create-role' {
+            break
+        }
+        'rolex;iam;help;grant' {
+            break
+        }
+        'rolex;iam;help;help' {
+            break
+        }
         'rolex;doctor' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
@@ -298,6 +382,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete SOURCE''s key and every session made from it')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace SOURCE''s access key with a new one (IAM), then delete the old one')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Forget cached sessions')
+            [CompletionResult]::new('iam', 'iam', [CompletionResultType]::ParameterValue, 'Set up the AWS side: trust policies, cross-account roles, permission to assume them')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the setup end to end and explain each problem in plain words')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn the role profiles of the AWS config file into rolex roles')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The local audit trail: who switched to what, when, why, and when they left')
@@ -343,6 +428,21 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             break
         }
         'rolex;help;clear' {
+            break
+        }
+        'rolex;help;iam' {
+            [CompletionResult]::new('trust-policy', 'trust-policy', [CompletionResultType]::ParameterValue, 'Print a trust policy letting users of ACCOUNT assume a role, with MFA')
+            [CompletionResult]::new('create-role', 'create-role', [CompletionResultType]::ParameterValue, 'Create a role in this account that users of the identity account may assume with MFA')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Let an IAM user or group (in this account) assume ROLE_ARN')
+            break
+        }
+        'rolex;help;iam;trust-policy' {
+            break
+        }
+        'rolex;help;iam;create-role' {
+            break
+        }
+        'rolex;help;iam;grant' {
             break
         }
         'rolex;help;doctor' {

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand remove 'Delete SOURCE''s key and every session made from it'
             cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
             cand clear 'Forget cached sessions'
+            cand iam 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
             cand doctor 'Check the setup end to end and explain each problem in plain words'
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
@@ -204,6 +205,80 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'rolex;iam'= {
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand trust-policy 'Print a trust policy letting users of ACCOUNT assume a role, with MFA'
+            cand create-role 'Create a role in this account that users of the identity account may assume with MFA'
+            cand grant 'Let an IAM user or group (in this account) assume ROLE_ARN'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rolex;iam;trust-policy'= {
+            cand --account 'The identity account whose users may assume the role (12 digits)'
+            cand --external-id 'Require this sts:ExternalId'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --no-mfa 'Do not require MFA (not recommended)'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;iam;create-role'= {
+            cand --account 'The identity account whose users may assume the role (12 digits)'
+            cand --external-id 'Require this sts:ExternalId'
+            cand --policy-arn 'Managed policies to attach (repeatable)'
+            cand --max-duration 'Longest session the role allows, 1h..12h'
+            cand --description 'description'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --no-mfa 'Do not require MFA (not recommended)'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;iam;grant'= {
+            cand --user 'user'
+            cand --group 'group'
+            cand --policy-name 'Name of the inline policy'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;iam;help'= {
+            cand trust-policy 'Print a trust policy letting users of ACCOUNT assume a role, with MFA'
+            cand create-role 'Create a role in this account that users of the identity account may assume with MFA'
+            cand grant 'Let an IAM user or group (in this account) assume ROLE_ARN'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rolex;iam;help;trust-policy'= {
+        }
+        &'rolex;iam;help;create-role'= {
+        }
+        &'rolex;iam;help;grant'= {
+        }
+        &'rolex;iam;help;help'= {
+        }
         &'rolex;doctor'= {
             cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
             cand --token 'MFA code (6 digits); skips the prompt'
@@ -276,6 +351,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand remove 'Delete SOURCE''s key and every session made from it'
             cand rotate 'Replace SOURCE''s access key with a new one (IAM), then delete the old one'
             cand clear 'Forget cached sessions'
+            cand iam 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
             cand doctor 'Check the setup end to end and explain each problem in plain words'
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
@@ -308,6 +384,17 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;rotate'= {
         }
         &'rolex;help;clear'= {
+        }
+        &'rolex;help;iam'= {
+            cand trust-policy 'Print a trust policy letting users of ACCOUNT assume a role, with MFA'
+            cand create-role 'Create a role in this account that users of the identity account may assume with MFA'
+            cand grant 'Let an IAM user or group (in this account) assume ROLE_ARN'
+        }
+        &'rolex;help;iam;trust-policy'= {
+        }
+        &'rolex;help;iam;create-role'= {
+        }
+        &'rolex;help;iam;grant'= {
         }
         &'rolex;help;doctor'= {
         }

@@ -188,6 +188,89 @@ impl Aws {
         })
     }
 
+    /// IAM CreateRole; returns the role's ARN.
+    pub fn create_role(
+        &self,
+        creds: &Credentials,
+        name: &str,
+        trust: &str,
+        max_duration: u32,
+        description: Option<&str>,
+    ) -> Result<String, UserError> {
+        let (path, role_name) = match name.rsplit_once('/') {
+            Some((p, n)) => (format!("/{}/", p.trim_matches('/')), n.to_string()),
+            None => ("/".to_string(), name.to_string()),
+        };
+        let out = self
+            .runtime
+            .block_on(
+                self.iam(creds)
+                    .create_role()
+                    .role_name(role_name)
+                    .path(path)
+                    .assume_role_policy_document(trust)
+                    .max_session_duration(max_duration as i32)
+                    .set_description(description.map(str::to_string))
+                    .send(),
+            )
+            .map_err(|e| sdk_error("IAM CreateRole", &e))?;
+        Ok(out.role().map(|r| r.arn().to_string()).unwrap_or_default())
+    }
+
+    pub fn attach_role_policy(
+        &self,
+        creds: &Credentials,
+        role: &str,
+        policy_arn: &str,
+    ) -> Result<(), UserError> {
+        self.runtime
+            .block_on(
+                self.iam(creds)
+                    .attach_role_policy()
+                    .role_name(role)
+                    .policy_arn(policy_arn)
+                    .send(),
+            )
+            .map_err(|e| sdk_error(&format!("IAM AttachRolePolicy of {policy_arn}"), &e))?;
+        Ok(())
+    }
+
+    /// An inline policy on a user (`group` false) or a group.
+    pub fn put_policy(
+        &self,
+        creds: &Credentials,
+        principal: &str,
+        group: bool,
+        name: &str,
+        document: &str,
+    ) -> Result<(), UserError> {
+        let iam = self.iam(creds);
+        let result = if group {
+            self.runtime
+                .block_on(
+                    iam.put_group_policy()
+                        .group_name(principal)
+                        .policy_name(name)
+                        .policy_document(document)
+                        .send(),
+                )
+                .map(|_| ())
+                .map_err(|e| sdk_error("IAM PutGroupPolicy", &e))
+        } else {
+            self.runtime
+                .block_on(
+                    iam.put_user_policy()
+                        .user_name(principal)
+                        .policy_name(name)
+                        .policy_document(document)
+                        .send(),
+                )
+                .map(|_| ())
+                .map_err(|e| sdk_error("IAM PutUserPolicy", &e))
+        };
+        result
+    }
+
     pub fn get_user_name(&self, creds: &Credentials) -> Result<String, UserError> {
         let out = self
             .runtime

@@ -123,6 +123,9 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Set up the AWS side: trust policies, cross-account roles, permission to assume them
+    #[command(subcommand)]
+    Iam(IamCommand),
     /// Check the setup end to end and explain each problem in plain words
     Doctor {
         /// Also check this role (default: every source, no role)
@@ -150,6 +153,57 @@ pub enum Command {
     /// Write man pages into DIR
     #[command(hide = true)]
     Man { dir: std::path::PathBuf },
+}
+
+/// `rolex iam ...`: runs with the credentials this shell has (switch to an
+/// administrator role of the target account first, or use `rolex exec`).
+#[derive(Debug, Subcommand)]
+pub enum IamCommand {
+    /// Print a trust policy letting users of ACCOUNT assume a role, with MFA
+    TrustPolicy {
+        #[command(flatten)]
+        trust: Trust,
+    },
+    /// Create a role in this account that users of the identity account may assume with MFA
+    CreateRole {
+        /// The role's name (or path/name)
+        name: String,
+        #[command(flatten)]
+        trust: Trust,
+        /// Managed policies to attach (repeatable)
+        #[arg(long = "policy-arn", value_name = "ARN")]
+        policy_arns: Vec<String>,
+        /// Longest session the role allows, 1h..12h
+        #[arg(long, value_name = "D", default_value = "12h")]
+        max_duration: String,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Let an IAM user or group (in this account) assume ROLE_ARN
+    Grant {
+        role_arn: String,
+        #[arg(long, conflicts_with = "group", required_unless_present = "group")]
+        user: Option<String>,
+        #[arg(long)]
+        group: Option<String>,
+        /// Name of the inline policy
+        #[arg(long, value_name = "NAME")]
+        policy_name: Option<String>,
+    },
+}
+
+/// Who may assume the role.
+#[derive(Debug, Args, Clone)]
+pub struct Trust {
+    /// The identity account whose users may assume the role (12 digits)
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// Do not require MFA (not recommended)
+    #[arg(long)]
+    pub no_mfa: bool,
+    /// Require this sts:ExternalId
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

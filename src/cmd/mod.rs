@@ -2,6 +2,7 @@
 
 mod creds;
 mod doctor;
+mod iam;
 mod import;
 mod init;
 mod list;
@@ -69,6 +70,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Rotate { source } => secrets::rotate(&ctx, &source),
         Command::Clear { role, all } => secrets::clear(&ctx, role, all),
         Command::Doctor { role } => doctor::doctor(&ctx, role.as_deref()),
+        Command::Iam(cmd) => iam::iam(&ctx, cmd),
         Command::Import { write } => import::import(&ctx, write),
         Command::Prompt { .. }
         | Command::Log { .. }

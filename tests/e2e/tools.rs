@@ -144,3 +144,108 @@ fn import_turns_aws_role_profiles_into_working_roles() {
     ok(&w.run_with(&["import", "--write"], &env));
     assert_eq!(std::fs::read_to_string(&w.config).unwrap(), text);
 }
+
+#[test]
+fn iam_creates_a_cross_account_role_and_grants_a_user() {
+    let w = World::new(PROFILE);
+    let policy: serde_json::Value = serde_json::from_str(&ok(&w.run(&[
+        "iam",
+        "trust-policy",
+        "--account",
+        "111111111111",
+    ])))
+    .unwrap();
+    assert_eq!(
+        policy["Statement"][0]["Condition"]["Bool"]["aws:MultiFactorAuthPresent"],
+        "true"
+    );
+
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:List*","Resource":"*"}]}"#;
+    w.aws_admin(&["iam", "create-policy", "--policy-name", "ops-read", "--policy-document", doc]);
+    let (out, reqs) = w.recorded(|| {
+        w.run(&[
+            "iam",
+            "create-role",
+            "ops/Admin",
+            "--account",
+            "111111111111",
+            "--external-id",
+            "xyz",
+            "--policy-arn",
+            "arn:aws:iam::123456789012:policy/ops-read",
+            "--max-duration",
+            "4h",
+        ])
+    });
+    let snippet = ok(&out);
+    assert!(
+        snippet.contains("role = \"arn:aws:iam::123456789012:role/ops/Admin\""),
+        "{snippet}"
+    );
+    assert_eq!(
+        crate::harness::actions(&reqs),
+        ["CreateRole", "AttachRolePolicy"]
+    );
+    let role = w.aws_admin(&["iam", "get-role", "--role-name", "Admin"]);
+    assert_eq!(role["Role"]["MaxSessionDuration"], 14400);
+    let trust = &role["Role"]["AssumeRolePolicyDocument"];
+    let trust: serde_json::Value = if trust.is_string() {
+        serde_json::from_str(trust.as_str().unwrap()).unwrap()
+    } else {
+        trust.clone()
+    };
+    assert_eq!(
+        trust["Statement"][0]["Principal"]["AWS"],
+        "arn:aws:iam::111111111111:root"
+    );
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
+        "xyz"
+    );
+    let attached = w.aws_admin(&["iam", "list-attached-role-policies", "--role-name", "Admin"]);
+    assert_eq!(
+        attached["AttachedPolicies"][0]["PolicyArn"],
+        "arn:aws:iam::123456789012:policy/ops-read"
+    );
+
+    w.iam_user("dave");
+    ok(&w.run(&[
+        "iam",
+        "grant",
+        "arn:aws:iam::999999999999:role/Admin",
+        "--user",
+        "dave",
+    ]));
+    let p = w.aws_admin(&[
+        "iam",
+        "get-user-policy",
+        "--user-name",
+        "dave",
+        "--policy-name",
+        "rolex-assume-999999999999-Admin",
+    ]);
+    let doc = &p["PolicyDocument"];
+    let doc: serde_json::Value = if doc.is_string() {
+        serde_json::from_str(doc.as_str().unwrap()).unwrap()
+    } else {
+        doc.clone()
+    };
+    assert_eq!(
+        doc["Statement"][0]["Resource"],
+        "arn:aws:iam::999999999999:role/Admin"
+    );
+
+    let again = w.run(&[
+        "iam",
+        "create-role",
+        "ops/Admin",
+        "--account",
+        "111111111111",
+    ]);
+    let err = fails(&again, 1);
+    assert!(
+        err.contains("IAM CreateRole failed: EntityAlreadyExists"),
+        "{err}"
+    );
+    assert!(fails(&w.run(&["iam", "trust-policy", "--account", "1111"]), 2).contains("12-digit"));
+}
