@@ -245,7 +245,7 @@ impl Aws {
         document: &str,
     ) -> Result<(), UserError> {
         let iam = self.iam(creds);
-        let result = if group {
+        if group {
             self.runtime
                 .block_on(
                     iam.put_group_policy()
@@ -267,8 +267,7 @@ impl Aws {
                 )
                 .map(|_| ())
                 .map_err(|e| sdk_error("IAM PutUserPolicy", &e))
-        };
-        result
+        }
     }
 
     pub fn get_user_name(&self, creds: &Credentials) -> Result<String, UserError> {

@@ -161,7 +161,14 @@ fn iam_creates_a_cross_account_role_and_grants_a_user() {
     );
 
     let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:List*","Resource":"*"}]}"#;
-    w.aws_admin(&["iam", "create-policy", "--policy-name", "ops-read", "--policy-document", doc]);
+    w.aws_admin(&[
+        "iam",
+        "create-policy",
+        "--policy-name",
+        "ops-read",
+        "--policy-document",
+        doc,
+    ]);
     let (out, reqs) = w.recorded(|| {
         w.run(&[
             "iam",
