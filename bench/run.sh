@@ -63,10 +63,17 @@ for r in json.load(open(sys.argv[1]))["results"]: print("median %7.2f ms  %s" % 
 }
 
 echo "== rolex prompt, inside a role =="
+# starship's aws module beside it when a starship binary is at hand
+# (STARSHIP=/path/to/starship, or on PATH): `cargo install starship --locked`.
+starship=${STARSHIP:-$(command -v starship || true)}
 (
     eval "$(ROLEX_BACKEND=file ROLEX_FILE_PASSPHRASE=bench "$R" env prod-admin)"
+    peers=()
+    if [[ -n $starship ]]; then
+        peers=(-n 'starship module aws' "$starship module aws")
+    fi
     bench --warmup 50 --runs 1000 -n 'rolex prompt (cargo install build)' "$R prompt" \
-        -n 'rolex prompt (non-PIE build)' "$S prompt" -n '/bin/true' /bin/true
+        -n 'rolex prompt (non-PIE build)' "$S prompt" "${peers[@]}" -n '/bin/true' /bin/true
 )
 
 echo "== cached rolex exec prod-admin -- true =="
