@@ -600,8 +600,7 @@ fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
     }
 
     // `via` must name roles, without loops.
-    for (i, (file, raw)) in files.iter().enumerate() {
-        let _ = i;
+    for (file, raw) in files {
         for (name, r) in &raw.roles {
             let Some(via) = &r.via else { continue };
             if !config.roles.contains_key(via.get_ref()) {

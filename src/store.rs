@@ -36,8 +36,25 @@ fn private_dir(env: &Env) -> Result<PathBuf, UserError> {
         .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o700));
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        // The folder holds the encrypted store and the lock files: it must be
+        // ours and closed to others.
+        let refuse = |why: String| {
+            failed(format!("{}: {why}", dir.display()))
+                .hint("use a folder of your own (XDG_DATA_HOME)")
+        };
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
+            .map_err(|e| refuse(format!("cannot make it private: {e}")))?;
+        if let (Ok(meta), Ok(me)) = (
+            fs::metadata(&dir),
+            fs::metadata("/proc/self").map(|m| m.uid()),
+        ) && meta.uid() != me
+        {
+            return Err(refuse(format!(
+                "it belongs to another user (uid {})",
+                meta.uid()
+            )));
+        }
     }
     Ok(dir)
 }

@@ -4,7 +4,6 @@
 use super::Ctx;
 use crate::aws::Sts;
 use crate::config::SourceKind;
-use crate::env::Env;
 use crate::error::UserError;
 use crate::session::{format_left, seconds_left};
 
@@ -39,11 +38,10 @@ impl Report {
 }
 
 /// A profile file that does not load: the one problem worth reporting.
-pub fn broken_profile(env: &Env, e: UserError) -> anyhow::Result<i32> {
+pub fn broken_profile(e: UserError) -> anyhow::Result<i32> {
     let mut r = Report::default();
     outln!("profile file");
     r.error(&e)?;
-    let _ = env;
     Ok(2)
 }
 

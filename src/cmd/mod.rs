@@ -46,7 +46,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
     if let Command::Doctor { .. } = &cli.command
         && let Err(e) = config::load(env)
     {
-        return doctor::broken_profile(env, e);
+        return doctor::broken_profile(e);
     }
     let ctx = Ctx {
         env,
