@@ -158,49 +158,48 @@ impl Ctx<'_> {
         )
     }
 
+    /// An audit entry for `event` on `role`, with who and where.
+    fn audit_entry(&self, event: &str, role: &str) -> crate::audit::Entry {
+        let v = self.values();
+        crate::audit::Entry {
+            time: crate::audit::now(),
+            event: event.to_string(),
+            role: role.to_string(),
+            account: None,
+            role_arn: None,
+            user: v.user,
+            host: v.host,
+            reason: None,
+            session_name: None,
+            source: None,
+            new_session: false,
+            expires: None,
+        }
+    }
+
     /// Writes what just happened with a role to the audit trail.
     pub fn audit(&self, event: &str, plan: &Plan, session: &crate::session::Session) {
-        let v = self.values();
         let last = plan.hops.last().expect("a plan has a hop");
-        crate::audit::record(
-            self.env,
-            &crate::audit::Entry {
-                time: crate::audit::now(),
-                event: event.to_string(),
-                role: plan.role.clone(),
-                account: Some(plan.account.clone()),
-                role_arn: Some(last.arn.clone()),
-                user: v.user,
-                host: v.host,
-                reason: self.common.reason.clone(),
-                session_name: Some(last.session_name.clone()),
-                source: Some(plan.source.name.clone()),
-                new_session: session.new,
-                expires: session.credentials.expiration.clone(),
-            },
-        );
+        let entry = crate::audit::Entry {
+            account: Some(plan.account.clone()),
+            role_arn: Some(last.arn.clone()),
+            reason: self.common.reason.clone(),
+            session_name: Some(last.session_name.clone()),
+            source: Some(plan.source.name.clone()),
+            new_session: session.new,
+            expires: session.credentials.expiration.clone(),
+            ..self.audit_entry(event, &plan.role)
+        };
+        crate::audit::record(self.env, &entry);
     }
 
     /// Writes the end of a role to the audit trail.
     pub fn audit_exit(&self, role: &str, account: Option<&str>) {
-        let v = self.values();
-        crate::audit::record(
-            self.env,
-            &crate::audit::Entry {
-                time: crate::audit::now(),
-                event: "exit".into(),
-                role: role.to_string(),
-                account: account.map(str::to_string),
-                role_arn: None,
-                user: v.user,
-                host: v.host,
-                reason: None,
-                session_name: None,
-                source: None,
-                new_session: false,
-                expires: None,
-            },
-        );
+        let entry = crate::audit::Entry {
+            account: account.map(str::to_string),
+            ..self.audit_entry("exit", role)
+        };
+        crate::audit::record(self.env, &entry);
     }
 
     /// Roles marked `confirm` ask first, unless `--yes`.

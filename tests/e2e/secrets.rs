@@ -8,37 +8,7 @@ use crate::world::*;
 
 /// An IAM user `alice` with a key and an MFA device in moto; returns the key.
 fn alice(w: &World) -> (String, String) {
-    let seed = w.home().join("mfa-seed").display().to_string();
-    w.aws_admin(&["iam", "create-user", "--user-name", "alice"]);
-    let dev = w.aws_admin(&[
-        "iam",
-        "create-virtual-mfa-device",
-        "--virtual-mfa-device-name",
-        "alice",
-        "--outfile",
-        &seed,
-        "--bootstrap-method",
-        "Base32StringSeed",
-    ]);
-    let serial = dev["VirtualMFADevice"]["SerialNumber"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    w.aws_admin(&[
-        "iam",
-        "enable-mfa-device",
-        "--user-name",
-        "alice",
-        "--serial-number",
-        &serial,
-        "--authentication-code1",
-        "123456",
-        "--authentication-code2",
-        "654321",
-    ]);
-    let key = w.aws_admin(&["iam", "create-access-key", "--user-name", "alice"]);
-    let field = |f: &str| key["AccessKey"][f].as_str().unwrap().to_string();
-    (field("AccessKeyId"), field("SecretAccessKey"))
+    w.iam_user_with_mfa("alice")
 }
 
 fn keys_of_alice(w: &World) -> Vec<String> {

@@ -15,30 +15,7 @@ role = "Admin"
 #[test]
 fn doctor_checks_keys_mfa_device_and_role_without_assuming_it() {
     let mut w = World::new(PROFILE);
-    let (id, secret) = w.iam_user("alice");
-    let seed = w.home().join("seed").display().to_string();
-    w.aws_admin(&[
-        "iam",
-        "create-virtual-mfa-device",
-        "--virtual-mfa-device-name",
-        "alice",
-        "--outfile",
-        &seed,
-        "--bootstrap-method",
-        "Base32StringSeed",
-    ]);
-    w.aws_admin(&[
-        "iam",
-        "enable-mfa-device",
-        "--user-name",
-        "alice",
-        "--serial-number",
-        "arn:aws:iam::123456789012:mfa/alice",
-        "--authentication-code1",
-        "123456",
-        "--authentication-code2",
-        "654321",
-    ]);
+    let (id, secret) = w.iam_user_with_mfa("alice");
     w.set("AWS_ACCESS_KEY_ID", &id);
     w.set("AWS_SECRET_ACCESS_KEY", &secret);
     let (out, reqs) = w.recorded(|| w.run(&["doctor", "prod"]));

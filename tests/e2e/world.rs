@@ -135,6 +135,44 @@ impl World {
         (field("AccessKeyId"), field("SecretAccessKey"))
     }
 
+    /// A new IAM user with an access key and an enabled virtual MFA device
+    /// `arn:aws:iam::123456789012:mfa/NAME`: (key id, secret).
+    pub fn iam_user_with_mfa(&self, name: &str) -> (String, String) {
+        let key = self.iam_user(name);
+        let seed = self
+            .home()
+            .join(format!("{name}-mfa-seed"))
+            .display()
+            .to_string();
+        let dev = self.aws_admin(&[
+            "iam",
+            "create-virtual-mfa-device",
+            "--virtual-mfa-device-name",
+            name,
+            "--outfile",
+            &seed,
+            "--bootstrap-method",
+            "Base32StringSeed",
+        ]);
+        let serial = dev["VirtualMFADevice"]["SerialNumber"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.aws_admin(&[
+            "iam",
+            "enable-mfa-device",
+            "--user-name",
+            name,
+            "--serial-number",
+            &serial,
+            "--authentication-code1",
+            "123456",
+            "--authentication-code2",
+            "654321",
+        ]);
+        key
+    }
+
     pub fn set(&mut self, k: &str, v: &str) {
         self.vars.retain(|(n, _)| n != k);
         self.vars.push((k.into(), v.into()));
