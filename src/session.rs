@@ -511,6 +511,18 @@ duration = "4h"
         )
     }
 
+    /// Sessions on a fake STS and an empty in-memory store.
+    fn with_memory(env: &Env) -> (FakeSts, Sessions<'_>) {
+        let sts = FakeSts::default();
+        let s = Sessions::with_fakes(
+            env,
+            None,
+            Box::new(sts.clone()),
+            Box::<MemoryStore>::default(),
+        );
+        (sts, s)
+    }
+
     fn plan(c: &config::Config, role: &str) -> Plan {
         resolve(
             c,
@@ -528,13 +540,7 @@ duration = "4h"
     fn one_mfa_session_serves_several_roles_and_the_cache_serves_repeats() {
         let t = tempfile::tempdir().unwrap();
         let (env, c) = setup(t.path(), &[]);
-        let sts = FakeSts::default();
-        let mut s = Sessions::with_fakes(
-            &env,
-            None,
-            Box::new(sts.clone()),
-            Box::<MemoryStore>::default(),
-        );
+        let (sts, mut s) = with_memory(&env);
         let a = s.role(&plan(&c, "a")).unwrap();
         assert!(a.new);
         s.role(&plan(&c, "b")).unwrap();
@@ -555,13 +561,7 @@ duration = "4h"
     fn long_roles_and_temporary_source_keys_go_direct_with_mfa() {
         let t = tempfile::tempdir().unwrap();
         let (env, c) = setup(t.path(), &[]);
-        let sts = FakeSts::default();
-        let mut s = Sessions::with_fakes(
-            &env,
-            None,
-            Box::new(sts.clone()),
-            Box::<MemoryStore>::default(),
-        );
+        let (sts, mut s) = with_memory(&env);
         s.role(&plan(&c, "long")).unwrap();
         assert_eq!(
             *sts.0.borrow(),
@@ -570,13 +570,7 @@ duration = "4h"
 
         let t = tempfile::tempdir().unwrap();
         let (env, c) = setup(t.path(), &[("AWS_SESSION_TOKEN", "temporary")]);
-        let sts = FakeSts::default();
-        let mut s = Sessions::with_fakes(
-            &env,
-            None,
-            Box::new(sts.clone()),
-            Box::<MemoryStore>::default(),
-        );
+        let (sts, mut s) = with_memory(&env);
         s.role(&plan(&c, "a")).unwrap();
         assert_eq!(
             *sts.0.borrow(),
