@@ -337,8 +337,7 @@ fn check_permissions(path: &Path) -> Result<(), UserError> {
                 format!("chmod go-w '{}'", path.display()),
             );
         }
-        // Our own uid, without unsafe code: the owner of /proc/self (Linux).
-        if let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid())
+        if let Some(me) = crate::process::my_uid()
             && meta.uid() != me
             && meta.uid() != 0
         {

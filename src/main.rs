@@ -25,6 +25,7 @@ mod env;
 mod error;
 mod mfa;
 mod output;
+mod process;
 mod profile;
 mod session;
 mod shell;

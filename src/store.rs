@@ -45,10 +45,8 @@ fn private_dir(env: &Env) -> Result<PathBuf, UserError> {
         };
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
             .map_err(|e| refuse(format!("cannot make it private: {e}")))?;
-        if let (Ok(meta), Ok(me)) = (
-            fs::metadata(&dir),
-            fs::metadata("/proc/self").map(|m| m.uid()),
-        ) && meta.uid() != me
+        if let (Ok(meta), Some(me)) = (fs::metadata(&dir), crate::process::my_uid())
+            && meta.uid() != me
         {
             return Err(refuse(format!(
                 "it belongs to another user (uid {})",

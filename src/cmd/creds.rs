@@ -85,15 +85,7 @@ fn called_by_credential_process() -> bool {
     let me = std::fs::read_link("/proc/self/exe").ok();
     let mut pid = std::process::id();
     for _ in 0..8 {
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            return false;
-        };
-        let Some(parent) = stat
-            .rsplit(')')
-            .next()
-            .and_then(|r| r.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
+        let Some(parent) = crate::process::parent_of(pid) else {
             return false;
         };
         if parent <= 1 {

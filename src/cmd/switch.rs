@@ -142,19 +142,14 @@ fn end_subshell(owner: &str, role: &str) -> anyhow::Result<i32> {
     #[cfg(unix)]
     {
         let shell_pid = std::os::unix::process::parent_id();
-        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{shell_pid}/stat")) {
-            let grandparent = stat
-                .rsplit(')')
-                .next()
-                .and_then(|rest| rest.split_whitespace().nth(1))
-                .unwrap_or("");
-            if grandparent != owner {
-                return Err(
-                    failed("rolex exit must be run at the prompt of the rolex subshell")
-                        .hint("or type `exit`")
-                        .into(),
-                );
-            }
+        if let Some(grandparent) = crate::process::parent_of(shell_pid)
+            && grandparent.to_string() != owner
+        {
+            return Err(
+                failed("rolex exit must be run at the prompt of the rolex subshell")
+                    .hint("or type `exit`")
+                    .into(),
+            );
         }
         eprintln!("rolex: leaving {role}");
         let ok = Command::new("kill")
