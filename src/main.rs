@@ -18,6 +18,7 @@ macro_rules! outln {
 
 mod audit;
 mod aws;
+mod cache;
 mod cli;
 mod cmd;
 mod config;

@@ -3,9 +3,8 @@
 
 use std::cell::OnceCell;
 
-use serde::{Deserialize, Serialize};
-
 use crate::aws::{AssumeRole, Aws, Credentials, Sts};
+use crate::cache::{Cached, SessionCache};
 use crate::config::SourceKind;
 use crate::env::Env;
 use crate::error::{UserError, failed};
@@ -30,34 +29,7 @@ pub fn format_left(secs: i64) -> String {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct CachedRole {
-    fingerprint: String,
-    credentials: Credentials,
-}
-
-#[derive(Serialize, Deserialize)]
-struct CachedMfa {
-    serial: String,
-    /// Which keys the source stood for when the session was made.
-    #[serde(default)]
-    identity: String,
-    credentials: Credentials,
-}
-
-/// Store key of the list of role sessions ever cached, so that
-/// `rolex clear --all` finds them even when the store cannot list its keys.
-pub const INDEX_KEY: &str = "index/roles";
-
-/// Store key of a role's cached session.
-pub fn role_key(role: &str) -> String {
-    format!("role/{role}")
-}
-
-/// Store key of a source's cached MFA session.
-pub fn mfa_key(source: &str) -> String {
-    format!("mfa/{source}")
-}
+pub use crate::cache::{mfa_key, role_key};
 
 /// A role session.
 pub struct Session {
@@ -74,6 +46,7 @@ pub struct Sessions<'a> {
     in_role: bool,
     aws: OnceCell<Aws>,
     store: Option<Box<dyn SecretStore>>,
+    sessions: SessionCache<'a>,
     mfa: MfaSource,
     cache: bool,
     margin: i64,
@@ -99,6 +72,7 @@ impl<'a> Sessions<'a> {
             in_role: env.non_empty("ROLEX_ROLE").is_some(),
             aws: OnceCell::new(),
             store: None,
+            sessions: SessionCache::new(env),
             mfa,
             cache,
             margin,
@@ -128,22 +102,9 @@ impl<'a> Sessions<'a> {
         Ok(self.store.as_deref().expect("just set"))
     }
 
-    fn cached<T: for<'de> Deserialize<'de>>(&mut self, key: &str) -> Result<Option<T>, UserError> {
-        if !self.cache {
-            return Ok(None);
-        }
-        Ok(self
-            .store()?
-            .get(key)?
-            .and_then(|v| serde_json::from_str(&v).ok()))
-    }
-
-    fn put<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), UserError> {
-        if !self.cache {
-            return Ok(());
-        }
-        let text = serde_json::to_string(value).expect("serialises");
-        self.store()?.set(key, &text)
+    /// The session cache of this process (read at most once).
+    pub fn cache(&mut self) -> &mut SessionCache<'a> {
+        &mut self.sessions
     }
 
     fn fresh(&self, c: &Credentials) -> bool {
@@ -170,65 +131,48 @@ impl<'a> Sessions<'a> {
         }
     }
 
-    /// A source that does not keep its keys in the store works without it:
-    /// a store that cannot be reached only turns the cache off, once, loudly.
-    fn store_trouble(&mut self, plan: &Plan, err: UserError) -> Result<(), UserError> {
-        if plan.source.kind == SourceKind::Store || !self.cache {
-            return Err(err);
+    fn remember_role(&mut self, plan: &Plan, credentials: &Credentials) {
+        if !self.cache {
+            return;
         }
-        eprintln!("rolex: sessions are not cached: {}", err.message);
-        if let Some(h) = &err.hint {
-            eprintln!("  hint: {h}");
-        }
-        self.cache = false;
-        Ok(())
-    }
-
-    fn remember_role(&mut self, plan: &Plan, credentials: &Credentials) -> Result<(), UserError> {
-        let key = role_key(&plan.role);
-        let value = CachedRole {
+        let value = Cached {
+            source: plan.source.name.clone(),
             fingerprint: plan.fingerprint(&self.identity(plan)),
             credentials: credentials.clone(),
         };
-        self.put(&key, &value)?;
-        if self.cache {
-            let mut index: Vec<String> = self.cached(INDEX_KEY)?.unwrap_or_default();
-            if !index.contains(&key) {
-                index.push(key);
-                self.put(INDEX_KEY, &index)?;
-            }
-        }
-        Ok(())
+        self.sessions.put(&role_key(&plan.role), value, self.margin);
     }
 
-    /// The cached session of a plan, if it is still good.
-    pub fn cached_role(&mut self, plan: &Plan) -> Result<Option<Credentials>, UserError> {
+    /// The cached session of a plan, if it is still good. A cache that
+    /// cannot be read counts as empty (said once on stderr).
+    pub fn cached_role(&mut self, plan: &Plan) -> Option<Credentials> {
+        if !self.cache {
+            return None;
+        }
         let fp = plan.fingerprint(&self.identity(plan));
-        let hit: Option<CachedRole> = self.cached(&role_key(&plan.role))?;
-        Ok(hit
-            .filter(|c| c.fingerprint == fp && self.fresh(&c.credentials))
-            .map(|c| c.credentials))
+        let hit = self.sessions.get_or_warn(&role_key(&plan.role))?;
+        (hit.fingerprint == fp && self.fresh(&hit.credentials)).then_some(hit.credentials)
     }
 
     /// Time left on a role's cached session, whatever its parameters.
     pub fn cached_seconds_left(&mut self, role: &str) -> Result<Option<i64>, UserError> {
-        let hit: Option<CachedRole> = self.cached(&role_key(role))?;
-        Ok(hit
-            .and_then(|c| c.credentials.expiration.as_deref().and_then(seconds_left))
+        if !self.cache {
+            return Ok(None);
+        }
+        Ok(self
+            .sessions
+            .get(&role_key(role))?
+            .and_then(|c| c.seconds_left())
             .filter(|s| *s > 0))
     }
 
     /// A session for the plan's role: cached, or new.
     pub fn role(&mut self, plan: &Plan) -> Result<Session, UserError> {
-        match self.cached_role(plan) {
-            Ok(Some(credentials)) => {
-                return Ok(Session {
-                    credentials,
-                    new: false,
-                });
-            }
-            Ok(None) => {}
-            Err(e) => self.store_trouble(plan, e)?,
+        if let Some(credentials) = self.cached_role(plan) {
+            return Ok(Session {
+                credentials,
+                new: false,
+            });
         }
         // One process at a time makes new sessions from a source; whoever
         // waited finds the session the other one made.
@@ -237,7 +181,11 @@ impl<'a> Sessions<'a> {
         } else {
             None
         };
-        if let Some(credentials) = self.cached_role(plan)? {
+        if self.cache {
+            // Whoever held the lock before us may have cached sessions.
+            self.sessions.reload();
+        }
+        if let Some(credentials) = self.cached_role(plan) {
             return Ok(Session {
                 credentials,
                 new: false,
@@ -255,9 +203,7 @@ impl<'a> Sessions<'a> {
             .unwrap_or_else(|| "us-east-1".to_string());
         self.aws(&region)?;
         let credentials = self.assume(plan)?;
-        if let Err(e) = self.remember_role(plan, &credentials) {
-            self.store_trouble(plan, e)?;
-        }
+        self.remember_role(plan, &credentials);
         Ok(Session {
             credentials,
             new: true,
@@ -276,6 +222,17 @@ impl<'a> Sessions<'a> {
     }
 
     fn assume(&mut self, plan: &Plan) -> Result<Credentials, UserError> {
+        // A stored key is long-term: with a good MFA session cached, the
+        // store need not be opened at all.
+        if plan.source.kind == SourceKind::Store
+            && plan.mfa
+            && plan.source.mfa_session.is_some()
+            && plan.hops[0].duration <= CHAINED_MAX
+            && let Some(serial) = plan.source.mfa_serial.clone()
+            && let Some(signer) = self.cached_mfa(plan, &serial)
+        {
+            return self.assume_hops(plan, &signer, None);
+        }
         if plan.source.kind == SourceKind::Store {
             self.store()?;
         }
@@ -310,15 +267,46 @@ impl<'a> Sessions<'a> {
             }
             _ => (base, None),
         };
-        let sts = self.sts();
         let mfa = mfa
             .as_ref()
             .map(|(serial, code)| (serial.as_str(), code.as_str()));
-        let mut creds = sts.assume_role(&signer, &request(first, mfa))?;
+        self.assume_hops(plan, &signer, mfa)
+    }
+
+    /// AssumeRole along the plan's chain, the first hop signed by `signer`.
+    fn assume_hops(
+        &self,
+        plan: &Plan,
+        signer: &Credentials,
+        mfa: Option<(&str, &str)>,
+    ) -> Result<Credentials, UserError> {
+        let sts = self.sts();
+        let mut creds = sts.assume_role(signer, &request(&plan.hops[0], mfa))?;
         for hop in &plan.hops[1..] {
             creds = sts.assume_role(&creds, &request(hop, None))?;
         }
         Ok(creds)
+    }
+
+    /// The MFA session of the plan's source made in this process or cached,
+    /// if it is still good.
+    fn cached_mfa(&mut self, plan: &Plan, serial: &str) -> Option<Credentials> {
+        if let Some((s, c)) = &self.mfa_session
+            && s == &plan.source.name
+            && self.fresh(c)
+        {
+            return Some(c.clone());
+        }
+        if !self.cache {
+            return None;
+        }
+        let fingerprint = format!("{serial}\n{}", self.identity(plan));
+        let hit = self.sessions.get_or_warn(&mfa_key(&plan.source.name))?;
+        if hit.fingerprint == fingerprint && self.fresh(&hit.credentials) {
+            self.mfa_session = Some((plan.source.name.clone(), hit.credentials.clone()));
+            return Some(hit.credentials);
+        }
+        None
     }
 
     fn mfa_session_for(
@@ -327,21 +315,11 @@ impl<'a> Sessions<'a> {
         base: &Credentials,
         serial: &str,
     ) -> Result<Credentials, UserError> {
-        if let Some((s, c)) = &self.mfa_session
-            && s == &plan.source.name
-        {
-            return Ok(c.clone());
+        if let Some(c) = self.cached_mfa(plan, serial) {
+            return Ok(c);
         }
         let key = mfa_key(&plan.source.name);
-        let identity = self.identity(plan);
-        if let Some(hit) = self.cached::<CachedMfa>(&key)?
-            && hit.serial == serial
-            && hit.identity == identity
-            && self.fresh(&hit.credentials)
-        {
-            self.mfa_session = Some((plan.source.name.clone(), hit.credentials.clone()));
-            return Ok(hit.credentials);
-        }
+        let fingerprint = format!("{serial}\n{}", self.identity(plan));
         let code = self.mfa.code(
             serial,
             plan.source.mfa_command.as_deref(),
@@ -351,14 +329,16 @@ impl<'a> Sessions<'a> {
         let creds = self
             .sts()
             .get_session_token(base, duration, Some((serial, code.as_str())))?;
-        self.put(
-            &key,
-            &CachedMfa {
-                serial: serial.to_string(),
-                identity,
+        // The MFA code is spent: the session is used even when it cannot be
+        // cached (said once on stderr).
+        if self.cache {
+            let value = Cached {
+                source: plan.source.name.clone(),
+                fingerprint,
                 credentials: creds.clone(),
-            },
-        )?;
+            };
+            self.sessions.put(&key, value, self.margin);
+        }
         self.mfa_session = Some((plan.source.name.clone(), creds.clone()));
         Ok(creds)
     }
@@ -396,7 +376,8 @@ impl<'a> Sessions<'a> {
     ) -> Self {
         let mut s = Self::new(env, token, true, 300).expect("valid token");
         s.fake_sts = Some(sts);
-        s.store = Some(store);
+        s.sessions =
+            SessionCache::with_backend(env, Box::new(crate::cache::StoreCache::over(env, store)));
         s
     }
 }

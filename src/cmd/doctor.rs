@@ -84,6 +84,17 @@ pub fn doctor(ctx: &Ctx, role: Option<&str>) -> anyhow::Result<i32> {
         ))?,
     }
 
+    outln!("session cache");
+    match crate::cache::kernel_unavailable(ctx.env) {
+        None => match sessions.cache().name() {
+            Ok(name) => r.ok(format!("cached sessions live in the {name}, never on disk"))?,
+            Err(e) => r.error(&e)?,
+        },
+        Some(why) => r.note(format!(
+            "the kernel keyring cannot hold sessions here ({why}): they are kept in the secret store, which makes a cached command slower"
+        ))?,
+    }
+
     let sources: Vec<String> = match role {
         Some(name) => {
             let plan = match ctx.plan(name) {

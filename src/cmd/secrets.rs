@@ -5,9 +5,9 @@ use std::path::Path;
 
 use super::Ctx;
 use crate::aws::{Credentials, Sts};
+use crate::cache::{SessionCache, mfa_key, role_key};
 use crate::config::SourceKind;
 use crate::error::{UserError, failed, usage};
-use crate::session::{INDEX_KEY, mfa_key, role_key};
 use crate::source::{from_env_vars, store_key};
 
 /// A store source named in the profile file, or one not yet in it.
@@ -84,7 +84,7 @@ pub fn add(ctx: &Ctx, name: &str, from_env: bool) -> anyhow::Result<i32> {
         .store()?
         .set(&store_key(name), &serde_json::to_string(&creds)?)?;
     // Sessions made with an older key of this source are dropped.
-    sessions.store()?.delete(&mfa_key(name))?;
+    forget_source(sessions.cache(), name)?;
     eprintln!(
         "rolex: stored key {} of {} for source {name} in the {}",
         mask(&creds.access_key_id),
@@ -214,35 +214,36 @@ pub fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
     let store = sessions.store()?;
     let had = store.get(&store_key(name))?.is_some();
     store.delete(&store_key(name))?;
-    store.delete(&mfa_key(name))?;
-    let mut dropped = 0;
-    for role in ctx
-        .config
-        .roles
-        .values()
-        .filter(|r| first_source(ctx, &r.name) == Some(name))
-    {
-        store.delete(&role_key(&role.name))?;
-        dropped += 1;
-    }
+    let dropped = forget_source(sessions.cache(), name)?;
     if had {
         eprintln!(
-            "rolex: removed the key of source {name} and the sessions of {dropped} role(s) made from it"
+            "rolex: removed the key of source {name} and {dropped} cached session(s) made from it"
         );
         Ok(0)
     } else {
-        eprintln!("rolex: no key was stored for source {name}; dropped its sessions");
+        eprintln!(
+            "rolex: no key was stored for source {name}; dropped {dropped} cached session(s) made from it"
+        );
         Ok(1)
     }
 }
 
-/// The source a role's chain starts from.
-fn first_source<'a>(ctx: &'a Ctx, role: &str) -> Option<&'a str> {
-    let mut r = ctx.config.roles.get(role)?;
-    while let Some(v) = &r.via {
-        r = ctx.config.roles.get(v)?;
-    }
-    Some(r.source.as_str())
+/// Forgets every cached session made from source `name`: its MFA session
+/// and the role sessions made from it, role ARNs and roles no longer in the
+/// profile file included. Returns how many.
+fn forget_source(cache: &mut SessionCache, name: &str) -> Result<usize, UserError> {
+    let mut keys: Vec<String> = cache
+        .all()?
+        .iter()
+        .filter(|(_, c)| c.source == name)
+        .map(|(k, _)| k.clone())
+        .collect();
+    keys.push(mfa_key(name));
+    keys.sort();
+    keys.dedup();
+    let n = cache.all()?.keys().filter(|k| keys.contains(k)).count();
+    cache.remove(&keys)?;
+    Ok(n)
 }
 
 pub fn rotate(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
@@ -295,7 +296,7 @@ pub fn rotate(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
         e
     };
     store.set(&store_key(name), &text).map_err(aws_new_delete)?;
-    store.delete(&mfa_key(name))?;
+    forget_source(&mut SessionCache::new(ctx.env), name)?;
     if let Err(e) = aws.delete_access_key(&new, &user, &old.access_key_id) {
         return Err(failed(format!(
             "stored the new key {}, but deleting the old key {} failed: {}",
@@ -319,32 +320,19 @@ pub fn rotate(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
 
 pub fn clear(ctx: &Ctx, role: Option<String>, all: bool) -> anyhow::Result<i32> {
     let mut sessions = ctx.sessions()?;
-    let store = sessions.store()?;
-    let mut keys: Vec<String> = match (&role, all) {
-        (Some(r), _) => vec![role_key(r)],
-        (None, true) => ctx.config.roles.keys().map(|r| role_key(r)).collect(),
-        (None, false) => match ctx.env.non_empty("ROLEX_ROLE") {
-            Some(r) => vec![role_key(r)],
-            None => return Err(usage("name a role to clear, or pass --all").into()),
-        },
-    };
+    let cache = sessions.cache();
     if all {
-        // Roles named by ARN or since removed from the profile file too.
-        if let Some(index) = store.get(INDEX_KEY)? {
-            keys.extend(serde_json::from_str::<Vec<String>>(&index).unwrap_or_default());
-        }
-        keys.extend(ctx.config.sources.keys().map(|s| mfa_key(s)));
-        keys.push(INDEX_KEY.to_string());
+        // Everything this store ever cached, whatever the profile file says
+        // now: roles by ARN, removed roles, MFA sessions of removed sources.
+        cache.clear()?;
+        eprintln!("rolex: cleared every cached role and MFA session");
+        return Ok(0);
     }
-    keys.sort();
-    keys.dedup();
-    for k in &keys {
-        store.delete(k)?;
-    }
-    match (role, all) {
-        (_, true) => eprintln!("rolex: cleared every cached role and MFA session"),
-        (Some(r), _) => eprintln!("rolex: cleared the cached session of {r}"),
-        (None, false) => eprintln!("rolex: cleared the cached session of the active role"),
-    }
+    let role = match role.or_else(|| ctx.env.non_empty("ROLEX_ROLE").map(str::to_string)) {
+        Some(r) => r,
+        None => return Err(usage("name a role to clear, or pass --all").into()),
+    };
+    cache.remove(&[role_key(&role)])?;
+    eprintln!("rolex: cleared the cached session of {role}");
     Ok(0)
 }

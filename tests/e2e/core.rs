@@ -509,8 +509,34 @@ fn sources_outside_the_store_work_without_a_keyring() {
         arn_of(&ok(&out)),
         "arn:aws:sts::999999999999:assumed-role/Admin/alice"
     );
+    // Sessions are cached in the kernel keyring: no keyring needed at all.
+    assert_eq!(stderr(&out), "", "{}", stderr(&out));
+
+    // Where sessions must go to the secret store, an unreachable one only
+    // turns the cache off, once, loudly.
+    w.set("ROLEX_SESSION_CACHE", "store");
+    let out = w.run(&[
+        "exec",
+        "prod-admin",
+        "--token",
+        "123456",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+    ]);
+    assert_eq!(
+        arn_of(&ok(&out)),
+        "arn:aws:sts::999999999999:assumed-role/Admin/alice"
+    );
     assert!(
-        stderr(&out).contains("sessions are not cached"),
+        stderr(&out).contains("cached sessions cannot be read"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stderr(&out).matches("rolex:").count(),
+        1,
         "{}",
         stderr(&out)
     );

@@ -4,6 +4,7 @@
 mod harness;
 mod world;
 
+mod cache;
 mod core;
 mod errors;
 mod generated;

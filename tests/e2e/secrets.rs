@@ -121,8 +121,11 @@ fn keyring_add_then_exec_asks_for_mfa_once_and_clear_forgets() {
     // Two AssumeRole (a, b) plus the two GetCallerIdentity of the AWS CLI; the
     // third exec used the cached session of b without any call.
     assert_eq!(with_action(&reqs, "AssumeRole").len(), 2);
-    assert!(secret_tool(&format!("mfa/{source}")).is_some());
-    let token = secret_tool(&format!("role/{a}")).unwrap();
+    // Sessions live in the kernel keyring, not in the Secret Service.
+    assert!(kernel_session(&w, &format!("mfa/{source}")).is_some());
+    assert!(secret_tool("sessions").is_none());
+    assert!(secret_tool(&format!("mfa/{source}")).is_none());
+    let token = kernel_session(&w, &format!("role/{a}")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&token).unwrap();
     let session_token = v["credentials"]["session_token"]
         .as_str()
@@ -143,8 +146,8 @@ fn keyring_add_then_exec_asks_for_mfa_once_and_clear_forgets() {
     );
 
     ok(&w.run(&["clear", "--all"]));
-    assert!(secret_tool(&format!("role/{a}")).is_none());
-    assert!(secret_tool(&format!("mfa/{source}")).is_none());
+    assert!(kernel_session(&w, &format!("role/{a}")).is_none());
+    assert!(kernel_session(&w, &format!("mfa/{source}")).is_none());
     // No terminal, no token: needing MFA again now fails, so it was asked for.
     let again = w.run(&["exec", &a, "--", "true"]);
     assert!(fails(&again, 1).contains("MFA code is needed"));
@@ -230,10 +233,12 @@ fn file_store_keeps_keys_encrypted_and_refuses_a_wrong_passphrase() {
     assert!(files_containing(w.home(), &secret).is_empty());
     assert!(files_containing(w.home(), &id).is_empty());
     let store = w.home().join(".local/share/rolex");
-    for f in ["keys.age", "sessions.age"] {
+    // Sessions are in the kernel keyring: no session file at all.
+    assert!(!store.join("sessions.age").exists());
+    {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(
-            std::fs::metadata(store.join(f))
+            std::fs::metadata(store.join("keys.age"))
                 .unwrap()
                 .permissions()
                 .mode()

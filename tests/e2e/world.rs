@@ -272,3 +272,41 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
     }
     hits
 }
+
+/// The payload of the session rolex keeps in the kernel keyring (`@u`)
+/// for this world's store under the cache key `key` (`role/NAME`,
+/// `mfa/SOURCE`), read with keyctl.
+pub fn kernel_session(w: &World, key: &str) -> Option<String> {
+    use sha2::Digest as _;
+    let backend = w
+        .vars
+        .iter()
+        .find(|(k, _)| k == "ROLEX_BACKEND")
+        .map_or("keyring", |(_, v)| v.as_str());
+    let dir = w.home().join(".local/share/rolex");
+    let mut h = sha2::Sha256::new();
+    h.update(backend.as_bytes());
+    h.update([0]);
+    h.update(dir.as_os_str().as_encoded_bytes());
+    let ns: String = h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let wanted = format!("rolex:{ns}:{key}");
+    let ids = Command::new("keyctl").args(["rlist", "@u"]).output().ok()?;
+    let ids = String::from_utf8_lossy(&ids.stdout).into_owned();
+    ids.split_whitespace().find_map(|id| {
+        let d = Command::new("keyctl")
+            .args(["rdescribe", id])
+            .output()
+            .ok()?;
+        let desc = String::from_utf8_lossy(&d.stdout).trim().to_string();
+        if desc.splitn(5, ';').nth(4)? != wanted {
+            return None;
+        }
+        let p = Command::new("keyctl").args(["pipe", id]).output().ok()?;
+        p.status
+            .success()
+            .then(|| String::from_utf8_lossy(&p.stdout).into_owned())
+    })
+}
