@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Switch from your IAM user to IAM roles in other AWS accounts, with MFA,
 /// for just as long as a task needs.
 #[derive(Debug, Parser)]
-#[command(name = "rolex", version, about, max_term_width = 100)]
+#[command(name = "rolex", version = env!("ROLEX_VERSION"), about, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

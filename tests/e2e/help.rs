@@ -141,3 +141,23 @@ fn exec_without_dashes_shows_the_command_that_works() {
     );
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = ok(&Command::new(rolex()).arg("--version").output().unwrap());
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let head = Command::new("git")
+        .args(["-C", dir, "rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success() && Path::new(dir).join(".git").exists());
+    let expected = match head {
+        Some(h) => format!(
+            "rolex {} ({})\n",
+            env!("CARGO_PKG_VERSION"),
+            String::from_utf8_lossy(&h.stdout).trim()
+        ),
+        None => format!("rolex {}\n", env!("CARGO_PKG_VERSION")),
+    };
+    assert_eq!(out, expected);
+}
