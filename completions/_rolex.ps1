@@ -21,13 +21,6 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'rolex' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -58,7 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
             [CompletionResult]::new('--subshell', '--subshell', [CompletionResultType]::ParameterName, 'Start a subshell even when the shell hook is loaded')
             [CompletionResult]::new('--nest', '--nest', [CompletionResultType]::ParameterName, 'Allow a subshell inside another rolex subshell')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
@@ -69,13 +62,6 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             break
         }
         'rolex;exit' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -84,7 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
@@ -93,11 +79,11 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             break
         }
         'rolex;env' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'sh, fish, pwsh: a script to eval; json: one object; dotenv: NAME=value lines')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
@@ -109,37 +95,21 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;list' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (one array of roles) instead of a table')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;status' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of text')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Ask STS GetCallerIdentity who we are')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -147,89 +117,44 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
         'rolex;prompt' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Template with {role} {account} {alias} {left} {mark}')
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Wrap colour codes for this shell''s prompt (bash, zsh; others: plain)')
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;init' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
             [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Also put the role segment in front of the shell''s prompt')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;add' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)')
             [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Take AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Write the MFA device found into the profile file without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Write the MFA device found into the profile file without asking')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;remove' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;rotate' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;clear' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every cached session, MFA sessions included')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;iam' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('trust-policy', 'trust-policy', [CompletionResultType]::ParameterValue, 'Print a trust policy letting users of ACCOUNT assume a role, with MFA')
@@ -241,14 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
         'rolex;iam;trust-policy' {
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The identity account whose users may assume the role (12 digits)')
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'Require this sts:ExternalId')
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
             [CompletionResult]::new('--no-mfa', '--no-mfa', [CompletionResultType]::ParameterName, 'Do not require MFA (not recommended)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -258,30 +176,18 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'Require this sts:ExternalId')
             [CompletionResult]::new('--policy-arn', '--policy-arn', [CompletionResultType]::ParameterName, 'Managed policies to attach (repeatable)')
             [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Longest session the role allows, 1h..12h')
-            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'description')
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'The role''s description in IAM')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)')
             [CompletionResult]::new('--no-mfa', '--no-mfa', [CompletionResultType]::ParameterName, 'Do not require MFA (not recommended)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;iam;grant' {
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'user')
-            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'group')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The IAM user to grant it to')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The IAM group to grant it to')
             [CompletionResult]::new('--policy-name', '--policy-name', [CompletionResultType]::ParameterName, 'Name of the inline policy')
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -309,61 +215,31 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;import' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write them into the profile file (default: print them)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;log' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only entries newer than this (for example 24h, 7d)')
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the entries as JSON lines, as stored')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;completions' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'rolex;man' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rolex_global_optspecs
-    string join \n reason= token= duration= region= y/yes no-cache h/help V/version
+    string join \n h/help V/version
 end
 
 function __fish_rolex_needs_command
@@ -24,12 +24,6 @@ function __fish_rolex_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c rolex -n "__fish_rolex_needs_command" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_needs_command" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_needs_command" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_needs_command" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_needs_command" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_needs_command" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_needs_command" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_needs_command" -s V -l version -d 'Print version'
 complete -c rolex -n "__fish_rolex_needs_command" -f -a "switch" -d 'Become ROLE in this shell (a subshell without the shell hook)'
@@ -55,27 +49,21 @@ complete -c rolex -n "__fish_rolex_needs_command" -f -a "help" -d 'Print this me
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l token -d 'MFA code (6 digits); skips the prompt' -r
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand switch" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand switch" -l region -d 'AWS region inside the role (AWS_REGION)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l subshell -d 'Start a subshell even when the shell hook is loaded'
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l nest -d 'Allow a subshell inside another rolex subshell'
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand exit" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand exit" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand exit" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand exit" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand exit" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand exit" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand exit" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand exec" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand exec" -l token -d 'MFA code (6 digits); skips the prompt' -r
 complete -c rolex -n "__fish_rolex_using_subcommand exec" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand exec" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand exec" -l region -d 'AWS region inside the role (AWS_REGION)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand exec" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
 complete -c rolex -n "__fish_rolex_using_subcommand exec" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand env" -l format -r -f -a "sh\t''
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l format -d 'sh, fish, pwsh: a script to eval; json: one object; dotenv: NAME=value lines' -r -f -a "sh\t''
 fish\t''
 pwsh\t''
 json\t''
@@ -83,88 +71,36 @@ dotenv\t''"
 complete -c rolex -n "__fish_rolex_using_subcommand env" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand env" -l token -d 'MFA code (6 digits); skips the prompt' -r
 complete -c rolex -n "__fish_rolex_using_subcommand env" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand env" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand env" -l region -d 'AWS region inside the role (AWS_REGION)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand env" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
 complete -c rolex -n "__fish_rolex_using_subcommand env" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand env" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l token -d 'MFA code (6 digits); skips the prompt' -r
 complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l region -d 'AWS region inside the role (AWS_REGION)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand credential-process" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand list" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand list" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand list" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand list" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand list" -l json
-complete -c rolex -n "__fish_rolex_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand list" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand list" -l json -d 'Print JSON (one array of roles) instead of a table'
 complete -c rolex -n "__fish_rolex_using_subcommand list" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand status" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand status" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand status" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand status" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand status" -l json
+complete -c rolex -n "__fish_rolex_using_subcommand status" -l json -d 'Print JSON instead of text'
 complete -c rolex -n "__fish_rolex_using_subcommand status" -l check -d 'Ask STS GetCallerIdentity who we are'
-complete -c rolex -n "__fish_rolex_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand status" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand status" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l format -d 'Template with {role} {account} {alias} {left} {mark}' -r
 complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l shell -d 'Wrap colour codes for this shell\'s prompt (bash, zsh; others: plain)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l region -d 'AWS region inside the role' -r
 complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l no-color -d 'No colour'
-complete -c rolex -n "__fish_rolex_using_subcommand prompt" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand prompt" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand prompt" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand init" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand init" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand init" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand init" -l region -d 'AWS region inside the role' -r
 complete -c rolex -n "__fish_rolex_using_subcommand init" -l prompt -d 'Also put the role segment in front of the shell\'s prompt'
-complete -c rolex -n "__fish_rolex_using_subcommand init" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand init" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand init" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand add" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand add" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand add" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand add" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand add" -l region -d 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand add" -l from-env -d 'Take AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment'
-complete -c rolex -n "__fish_rolex_using_subcommand add" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand add" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand add" -s y -l yes -d 'Write the MFA device found into the profile file without asking'
 complete -c rolex -n "__fish_rolex_using_subcommand add" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand remove" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand remove" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand remove" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand remove" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand remove" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand remove" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand remove" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand rotate" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand rotate" -l region -d 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand rotate" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand clear" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand clear" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand clear" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand clear" -l region -d 'AWS region inside the role' -r
 complete -c rolex -n "__fish_rolex_using_subcommand clear" -l all -d 'Every cached session, MFA sessions included'
-complete -c rolex -n "__fish_rolex_using_subcommand clear" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand clear" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand clear" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -f -a "trust-policy" -d 'Print a trust policy letting users of ACCOUNT assume a role, with MFA'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -f -a "create-role" -d 'Create a role in this account that users of the identity account may assume with MFA'
@@ -172,36 +108,20 @@ complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_sub
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and not __fish_seen_subcommand_from trust-policy create-role grant help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l account -d 'The identity account whose users may assume the role (12 digits)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l external-id -d 'Require this sts:ExternalId' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l region -d 'AWS region inside the role' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l no-mfa -d 'Do not require MFA (not recommended)'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from trust-policy" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l account -d 'The identity account whose users may assume the role (12 digits)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l external-id -d 'Require this sts:ExternalId' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l policy-arn -d 'Managed policies to attach (repeatable)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l max-duration -d 'Longest session the role allows, 1h..12h' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l description -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l region -d 'AWS region inside the role' -r
+complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l description -d 'The role\'s description in IAM' -r
+complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l region -d 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l no-mfa -d 'Do not require MFA (not recommended)'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from create-role" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l user -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l group -r
+complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l user -d 'The IAM user to grant it to' -r
+complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l group -d 'The IAM group to grant it to' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l policy-name -d 'Name of the inline policy' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -l region -d 'AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from grant" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from help" -f -a "trust-policy" -d 'Print a trust policy letting users of ACCOUNT assume a role, with MFA'
 complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcommand_from help" -f -a "create-role" -d 'Create a role in this account that users of the identity account may assume with MFA'
@@ -210,40 +130,15 @@ complete -c rolex -n "__fish_rolex_using_subcommand iam; and __fish_seen_subcomm
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l token -d 'MFA code (6 digits); skips the prompt' -r
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand doctor" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
+complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l region -d 'AWS region inside the role (AWS_REGION)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand import" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand import" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand import" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand import" -l region -d 'AWS region inside the role' -r
 complete -c rolex -n "__fish_rolex_using_subcommand import" -l write -d 'Write them into the profile file (default: print them)'
-complete -c rolex -n "__fish_rolex_using_subcommand import" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand import" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand import" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand log" -l since -d 'Only entries newer than this (for example 24h, 7d)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand log" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand log" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand log" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand log" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand log" -l json
-complete -c rolex -n "__fish_rolex_using_subcommand log" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand log" -l no-cache -d 'Neither read nor write cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand log" -l json -d 'Print the entries as JSON lines, as stored'
 complete -c rolex -n "__fish_rolex_using_subcommand log" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand completions" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand completions" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand completions" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand completions" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand completions" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand man" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand man" -l token -d 'MFA code (6 digits); skips the prompt' -r
-complete -c rolex -n "__fish_rolex_using_subcommand man" -l duration -d 'Role session length, 15m..12h (for example 30m, 2h)' -r
-complete -c rolex -n "__fish_rolex_using_subcommand man" -l region -d 'AWS region inside the role' -r
-complete -c rolex -n "__fish_rolex_using_subcommand man" -s y -l yes -d 'Answer yes to confirmations (for scripts)'
-complete -c rolex -n "__fish_rolex_using_subcommand man" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand man" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import log completions man help" -f -a "switch" -d 'Become ROLE in this shell (a subshell without the shell hook)'
 complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import log completions man help" -f -a "exit" -d 'Leave the role: restore the environment from before the switch'

@@ -5,35 +5,59 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Switch from your IAM user to IAM roles in other AWS accounts, with MFA,
 /// for just as long as a task needs.
 #[derive(Debug, Parser)]
-#[command(name = "rolex", version, about, max_term_width = 100)]
+#[command(name = "rolex", version = env!("ROLEX_VERSION"), about, max_term_width = 100)]
 pub struct Cli {
-    #[command(flatten)]
-    pub common: Common,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Flags that every command takes.
-#[derive(Debug, Args, Clone, Default)]
+/// What the commands that reach AWS read from their options; built from each
+/// command's own flattened options (`cmd::common`), defaults elsewhere.
+#[derive(Debug, Clone, Default)]
 pub struct Common {
+    pub reason: Option<String>,
+    pub token: Option<String>,
+    pub duration: Option<String>,
+    pub region: Option<String>,
+    pub yes: bool,
+    pub no_cache: bool,
+}
+
+/// Options of the commands that get a role session.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Role session options")]
+pub struct RoleOpts {
     /// Why you need the role (audit trail, `{reason}` in templates)
-    #[arg(long, global = true, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     /// MFA code (6 digits); skips the prompt
-    #[arg(long, global = true, value_name = "CODE")]
+    #[arg(long, value_name = "CODE")]
     pub token: Option<String>,
     /// Role session length, 15m..12h (for example 30m, 2h)
-    #[arg(long, global = true, value_name = "D")]
+    #[arg(long, value_name = "D")]
     pub duration: Option<String>,
-    /// AWS region inside the role
-    #[arg(long, global = true, value_name = "R")]
+    /// AWS region inside the role (AWS_REGION)
+    #[arg(long, value_name = "R")]
     pub region: Option<String>,
-    /// Answer yes to confirmations (for scripts)
-    #[arg(long, short = 'y', global = true)]
-    pub yes: bool,
     /// Neither read nor write cached sessions
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_cache: bool,
+}
+
+/// `--yes`, for the commands that may ask before they act.
+#[derive(Debug, Args, Clone, Default)]
+pub struct YesOpt {
+    /// Answer yes to confirmations (for scripts)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// `--region`, for the commands that call IAM or STS with your own keys.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RegionOpt {
+    /// AWS region of the endpoint to call (default: AWS_REGION, else us-east-1)
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +72,10 @@ pub enum Command {
         /// Allow a subshell inside another rolex subshell
         #[arg(long)]
         nest: bool,
+        #[command(flatten)]
+        yes: YesOpt,
+        #[command(flatten)]
+        opts: RoleOpts,
     },
     /// Leave the role: restore the environment from before the switch
     Exit,
@@ -55,29 +83,42 @@ pub enum Command {
     Exec {
         /// Role name or ARN
         role: Option<String>,
-        /// The command and its arguments
+        /// The command and its arguments, after `--`
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<String>,
+        #[command(flatten)]
+        yes: YesOpt,
+        #[command(flatten)]
+        opts: RoleOpts,
     },
     /// Print the role's variables for eval, CI or tools
     Env {
         /// Role name or ARN (default: the active role, else defaults.role)
         role: Option<String>,
+        /// sh, fish, pwsh: a script to eval; json: one object; dotenv: NAME=value lines
         #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
         format: EnvFormat,
+        #[command(flatten)]
+        yes: YesOpt,
+        #[command(flatten)]
+        opts: RoleOpts,
     },
     /// Print AWS credential_process JSON (Version 1) for ROLE
     CredentialProcess {
         /// Role name or ARN
         role: String,
+        #[command(flatten)]
+        opts: RoleOpts,
     },
     /// List roles with account, role ARN, MFA and time left on cached sessions
     List {
+        /// Print JSON (one array of roles) instead of a table
         #[arg(long)]
         json: bool,
     },
     /// The active role in this shell and its time left
     Status {
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
         /// Ask STS GetCallerIdentity who we are
@@ -98,6 +139,7 @@ pub enum Command {
     },
     /// Print the shell hook to eval in your shell's rc file
     Init {
+        /// The shell whose rc file evals the hook
         #[arg(value_enum)]
         shell: Shell,
         /// Also put the role segment in front of the shell's prompt
@@ -106,15 +148,29 @@ pub enum Command {
     },
     /// Store the long-term access key of SOURCE in the secret store
     Add {
+        /// A source of the profile file ([sources.NAME])
         source: String,
         /// Take AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment
         #[arg(long)]
         from_env: bool,
+        /// Write the MFA device found into the profile file without asking
+        #[arg(long, short = 'y')]
+        yes: bool,
+        #[command(flatten)]
+        region: RegionOpt,
     },
     /// Delete SOURCE's key and every session made from it
-    Remove { source: String },
+    Remove {
+        /// A source of the profile file ([sources.NAME])
+        source: String,
+    },
     /// Replace SOURCE's access key with a new one (IAM), then delete the old one
-    Rotate { source: String },
+    Rotate {
+        /// A source of the profile file ([sources.NAME])
+        source: String,
+        #[command(flatten)]
+        region: RegionOpt,
+    },
     /// Forget cached sessions
     Clear {
         /// Only this role's session
@@ -130,6 +186,8 @@ pub enum Command {
     Doctor {
         /// Also check this role (default: every source, no role)
         role: Option<String>,
+        #[command(flatten)]
+        opts: RoleOpts,
     },
     /// Turn the role profiles of the AWS config file into rolex roles
     Import {
@@ -142,17 +200,22 @@ pub enum Command {
         /// Only entries newer than this (for example 24h, 7d)
         #[arg(long, value_name = "DURATION")]
         since: Option<String>,
+        /// Print the entries as JSON lines, as stored
         #[arg(long)]
         json: bool,
     },
     /// Print a completion script
     Completions {
+        /// The shell to complete in
         #[arg(value_enum)]
         shell: CompletionShell,
     },
     /// Write man pages into DIR
     #[command(hide = true)]
-    Man { dir: std::path::PathBuf },
+    Man {
+        /// Folder to write rolex.1, rolex-*.1 into
+        dir: std::path::PathBuf,
+    },
 }
 
 /// `rolex iam ...`: runs with the credentials this shell has (switch to an
@@ -176,19 +239,27 @@ pub enum IamCommand {
         /// Longest session the role allows, 1h..12h
         #[arg(long, value_name = "D", default_value = "12h")]
         max_duration: String,
-        #[arg(long)]
+        /// The role's description in IAM
+        #[arg(long, value_name = "TEXT")]
         description: Option<String>,
+        #[command(flatten)]
+        region: RegionOpt,
     },
     /// Let an IAM user or group (in this account) assume ROLE_ARN
     Grant {
+        /// The ARN of the role to let them assume
         role_arn: String,
+        /// The IAM user to grant it to
         #[arg(long, conflicts_with = "group", required_unless_present = "group")]
         user: Option<String>,
+        /// The IAM group to grant it to
         #[arg(long)]
         group: Option<String>,
         /// Name of the inline policy
         #[arg(long, value_name = "NAME")]
         policy_name: Option<String>,
+        #[command(flatten)]
+        region: RegionOpt,
     },
 }
 

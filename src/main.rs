@@ -39,7 +39,7 @@ fn main() {
     if let Some(code) = cmd::prompt_fast_path() {
         std::process::exit(code);
     }
-    let cli = <cli::Cli as clap::Parser>::parse();
     let env = env::Env::from_process();
-    std::process::exit(error::exit_code(cmd::run(cli, &env)));
+    let result = cmd::parse().and_then(|cli| cmd::run(cli, &env));
+    std::process::exit(error::exit_code(result));
 }

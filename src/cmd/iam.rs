@@ -60,6 +60,7 @@ pub fn iam(ctx: &Ctx, cmd: IamCommand) -> anyhow::Result<i32> {
             policy_arns,
             max_duration,
             description,
+            ..
         } => {
             let policy = trust_policy(&trust)?;
             let max = crate::config::role_duration(&max_duration)
@@ -93,6 +94,7 @@ pub fn iam(ctx: &Ctx, cmd: IamCommand) -> anyhow::Result<i32> {
             user,
             group,
             policy_name,
+            ..
         } => {
             let Some((account, role)) = parse_role_arn(&role_arn) else {
                 return Err(usage(format!(

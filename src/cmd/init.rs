@@ -33,6 +33,7 @@ pub fn completions(shell: CompletionShell) -> anyhow::Result<i32> {
 
 pub fn man(dir: &Path) -> anyhow::Result<i32> {
     std::fs::create_dir_all(dir)?;
-    clap_mangen::generate_to(Cli::command(), dir)?;
+    // The plain version: man pages must not change with every commit.
+    clap_mangen::generate_to(Cli::command().version(env!("CARGO_PKG_VERSION")), dir)?;
     Ok(0)
 }

@@ -2,6 +2,7 @@
 
 mod creds;
 mod doctor;
+mod exec_args;
 mod iam;
 mod import;
 mod init;
@@ -12,7 +13,7 @@ mod secrets;
 mod status;
 mod switch;
 
-use crate::cli::{Cli, Command, Common};
+use crate::cli::{Cli, Command, Common, IamCommand, RegionOpt, RoleOpts};
 use crate::config::{self, Config};
 use crate::env::Env;
 use crate::error::{UserError, failed, usage};
@@ -21,6 +22,18 @@ use crate::session::{self, Sessions};
 use crate::template::Values;
 
 pub use prompt::fast_path as prompt_fast_path;
+
+/// Parses the command line; an `exec` without `--` gets rolex's own error.
+pub fn parse() -> Result<Cli, anyhow::Error> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    match <Cli as clap::Parser>::try_parse_from(&args) {
+        Ok(cli) => Ok(cli),
+        Err(e) => match exec_args::missing_dashes(&args) {
+            Some(err) if e.use_stderr() => Err(err.into()),
+            _ => e.exit(),
+        },
+    }
+}
 
 /// Runs a command; the result is the exit code.
 pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
@@ -51,25 +64,28 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
     let ctx = Ctx {
         env,
         config: config::load(env)?,
-        common: cli.common,
+        common: common(&cli.command),
     };
     match cli.command {
         Command::Switch {
             role,
             subshell,
             nest,
+            ..
         } => switch::switch(&ctx, role, subshell, nest),
         Command::Exit => switch::exit(&ctx),
-        Command::Exec { role, command } => creds::exec(&ctx, role, &command),
-        Command::Env { role, format } => creds::env(&ctx, role, format),
-        Command::CredentialProcess { role } => creds::credential_process(&ctx, &role),
+        Command::Exec { role, command, .. } => creds::exec(&ctx, role, &command),
+        Command::Env { role, format, .. } => creds::env(&ctx, role, format),
+        Command::CredentialProcess { role, .. } => creds::credential_process(&ctx, &role),
         Command::List { json } => list::list(&ctx, json),
         Command::Status { json, check } => status::status(&ctx, json, check),
-        Command::Add { source, from_env } => secrets::add(&ctx, &source, from_env),
+        Command::Add {
+            source, from_env, ..
+        } => secrets::add(&ctx, &source, from_env),
         Command::Remove { source } => secrets::remove(&ctx, &source),
-        Command::Rotate { source } => secrets::rotate(&ctx, &source),
+        Command::Rotate { source, .. } => secrets::rotate(&ctx, &source),
         Command::Clear { role, all } => secrets::clear(&ctx, role, all),
-        Command::Doctor { role } => doctor::doctor(&ctx, role.as_deref()),
+        Command::Doctor { role, .. } => doctor::doctor(&ctx, role.as_deref()),
         Command::Iam(cmd) => iam::iam(&ctx, cmd),
         Command::Import { write } => import::import(&ctx, write),
         Command::Prompt { .. }
@@ -79,6 +95,37 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         | Command::Man { .. } => {
             unreachable!("handled above")
         }
+    }
+}
+
+/// What `ctx.common` holds for this command: its own options, defaults for
+/// the options it does not take.
+fn common(command: &Command) -> Common {
+    let from_role = |opts: &RoleOpts, yes: bool| Common {
+        reason: opts.reason.clone(),
+        token: opts.token.clone(),
+        duration: opts.duration.clone(),
+        region: opts.region.clone(),
+        yes,
+        no_cache: opts.no_cache,
+    };
+    let from_region = |region: &RegionOpt, yes: bool| Common {
+        region: region.region.clone(),
+        yes,
+        ..Common::default()
+    };
+    match command {
+        Command::Switch { opts, yes, .. }
+        | Command::Exec { opts, yes, .. }
+        | Command::Env { opts, yes, .. } => from_role(opts, yes.yes),
+        Command::CredentialProcess { opts, .. } | Command::Doctor { opts, .. } => {
+            from_role(opts, false)
+        }
+        Command::Add { region, yes, .. } => from_region(region, *yes),
+        Command::Rotate { region, .. }
+        | Command::Iam(IamCommand::CreateRole { region, .. })
+        | Command::Iam(IamCommand::Grant { region, .. }) => from_region(region, false),
+        _ => Common::default(),
     }
 }
 

@@ -8,6 +8,7 @@ mod cache;
 mod core;
 mod errors;
 mod generated;
+mod help;
 mod secrets;
 mod shells;
 mod tools;

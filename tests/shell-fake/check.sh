@@ -243,8 +243,8 @@ run_shell() {
     step 'rolex switch --help; echo "E11:$(v ROLEX_ROLE)"'
     expect "--help not captured" '^Usage: rolex switch \[ROLE\]$'
     expect "--help not eval'd" '^E11:unset$'
-    step 'rolex --reason "a b" --region eu-west-1 -y switch g; echo "E12:$(v ROLEX_ROLE)"'
-    expect "global flags before switch" '^E12:g$'
+    step 'rolex switch --reason "a b" --region eu-west-1 -y g; echo "E12:$(v ROLEX_ROLE)"'
+    expect "valued flags before the role" '^E12:g$'
     step 'rolex exit'
 
     # MFA on /dev/tty while stdout is captured.
