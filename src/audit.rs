@@ -66,24 +66,31 @@ pub fn record(env: &Env, entry: &Entry) {
 fn append(env: &Env, entry: &Entry) -> std::io::Result<()> {
     let path = path(env);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
+        // Ours, a real folder, private: checked before any chmod.
+        crate::store::make_private_dir(dir)
+            .map_err(|why| std::io::Error::other(format!("{}: {why}", dir.display())))?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.create(true).append(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        // Never through a symbolic link planted in its place.
+        opts.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = opts.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = file.metadata()?;
+        if meta.mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
     }
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
     // One write of a whole line: concurrent rolex processes do not interleave.
-    opts.open(path)?.write_all(line.as_bytes())
+    file.write_all(line.as_bytes())
 }
 
 /// Every entry, oldest first; lines that cannot be read are skipped.
@@ -101,6 +108,40 @@ pub fn read(env: &Env) -> std::io::Result<Vec<Entry>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_audit_folder_or_file_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = tempfile::tempdir().unwrap();
+        let env = Env::from_pairs(&[("XDG_STATE_HOME", t.path().to_str().unwrap())]);
+        let target = t.path().join("elsewhere");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::symlink(&target, t.path().join("rolex")).unwrap();
+        let entry = Entry {
+            time: now(),
+            event: "exit".into(),
+            role: "r".into(),
+            account: None,
+            role_arn: None,
+            user: "u".into(),
+            host: "h".into(),
+            reason: None,
+            session_name: None,
+            source: None,
+            new_session: false,
+            expires: None,
+        };
+        assert!(append(&env, &entry).is_err());
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o755);
+        std::fs::remove_file(t.path().join("rolex")).unwrap();
+        std::fs::create_dir(t.path().join("rolex")).unwrap();
+        std::os::unix::fs::symlink(t.path().join("x"), t.path().join("rolex/audit.jsonl")).unwrap();
+        assert!(append(&env, &entry).is_err());
+        assert!(!t.path().join("x").exists());
+    }
 
     #[test]
     fn entries_round_trip_in_a_private_file() {

@@ -219,3 +219,26 @@ fn two_thousand_roles_are_listed_completely_with_a_warm_cache() {
         }
     }
 }
+
+#[test]
+fn a_secret_service_that_never_answers_is_a_clear_error_not_a_hang() {
+    let mut w = World::new(ROLES);
+    let sock = w.home().join("silent.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    // Accepts every connection and never says a word.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in listener.incoming() {
+            held.push(c);
+        }
+    });
+    w.set("ROLEX_BACKEND", "keyring");
+    w.set(
+        "DBUS_SESSION_BUS_ADDRESS",
+        &format!("unix:path={}", sock.display()),
+    );
+    w.set("ROLEX_STORE_TIMEOUT", "2");
+    let e = fails(&w.run(&["exec", "a", "--token", "123456", "--", "true"]), 1);
+    assert!(e.contains("did not answer within 2 s"), "{e}");
+    assert!(e.contains("ROLEX_BACKEND=file"), "{e}");
+}
