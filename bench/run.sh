@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
-# Benchmarks with hyperfine against a local moto (not part of the tests):
-#   1. `rolex prompt` inside a role, beside /bin/true;
-#   2. a cached `rolex exec ROLE -- true` with the file and keyring backends;
-#   3. the hook's own cost for `rolex switch` with a cached session;
-#   4. peers on the same moto: the AWS CLI with a cached role profile, awsume
-#      with its cached MFA session.
-# The keyring runs on a private gnome-keyring, as in tests/run.sh.
+# Benchmarks with hyperfine against a local moto (not part of the tests).
+# Every figure of one run is measured side by side on the same machine:
+#   1. the release binary's size;
+#   2. `rolex prompt` inside a role (a plain `cargo install` build), beside /bin/true;
+#   3. a cached `rolex exec ROLE -- true`: the kernel-keyring session cache with
+#      either backend, and the secret-store cache (ROLEX_SESSION_CACHE=store);
+#   4. `rolex list` with 2,000 roles and a warm cache, likewise;
+#   5. the hook's `rolex switch` + `rolex exit` with a cached session;
+#   6. peers on the same moto: the AWS CLI with a cached role profile and
+#      awsume with its cached MFA session; then a first switch (empty caches:
+#      MFA session + AssumeRole) for rolex, awsume and the AWS CLI.
+# The keyring backend runs on a private gnome-keyring, as in tests/run.sh.
+# Results: a markdown table and medians on stdout; bench/RESULTS.md keeps them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [[ -z ${ROLEX_BENCH_INNER:-} ]]; then
-    command -v hyperfine >/dev/null || { echo "bench: install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+    for c in hyperfine keyctl gnome-keyring-daemon dbus-run-session; do
+        command -v "$c" >/dev/null || { echo "bench: $c is missing (apt-get install hyperfine keyutils gnome-keyring dbus)" >&2; exit 1; }
+    done
     [[ -x .venv-moto/bin/moto_server ]] || { echo "bench: run bash tests/run.sh once first (it makes .venv-moto)" >&2; exit 1; }
     if [[ ! -x .venv-awsume/bin/awsumepy ]]; then
         python3 -m venv .venv-awsume
         .venv-awsume/bin/pip install -q awsume
     fi
-    cargo build --release -q
-    # The same binary built as a non-PIE executable: no load-time relocations,
-    # which is most of `rolex prompt`'s cost (see README, Benchmarks).
-    triple=$(rustc -vV | sed -n 's/^host: //p')
-    RUSTFLAGS="-C relocation-model=static" cargo build --release -q --target "$triple"
+    echo "bench: building the release binary (the first build takes several minutes)" >&2
+    cargo build --release --locked
     T=$(mktemp -d "${TMPDIR:-/tmp}/rolex-bench.XXXXXX")
     mkdir -p "$T/run" && chmod 700 "$T/run"
     unset DBUS_SESSION_BUS_ADDRESS
@@ -40,56 +45,91 @@ fi
 
 T=$ROLEX_BENCH_INNER
 R=$PWD/target/release/rolex
-S=$PWD/target/$(rustc -vV | sed -n 's/^host: //p')/release/rolex
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 .venv-moto/bin/moto_server -H 127.0.0.1 -p "$port" >"$T/moto.log" 2>&1 &
 moto=$!
-trap 'kill $moto 2>/dev/null' EXIT
+trap 'kill $moto 2>/dev/null; ROLEX_BACKEND=keyring "$R" clear --all 2>/dev/null; ROLEX_BACKEND=file ROLEX_FILE_PASSPHRASE=bench "$R" clear --all 2>/dev/null' EXIT
 until python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json')" 2>/dev/null; do sleep 0.2; done
 
 KEY=AKIAIOSFODNN7EXAMPLE
 SECRET=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-install -m 600 demo/config.toml "$T/config.toml"
+cat >"$T/config.toml" <<'TOML'
+[sources.main]
+mfa_serial = "arn:aws:iam::123456789012:mfa/alice"
+mfa_session = "12h"
+[roles.prod-admin]
+account = "222222222222"
+role = "Admin"
+region = "us-east-1"
+TOML
+# 2,000 roles over 500 accounts, for `rolex list`.
+python3 - "$T/config.toml" "$T/big.toml" <<'PY'
+import sys
+head = open(sys.argv[1]).read()
+with open(sys.argv[2], "w") as f:
+    f.write(head + "[accounts]\n")
+    for a in range(500):
+        f.write('acct%d = "%012d"\n' % (a, 200000000000 + a))
+    for r in range(2000):
+        f.write('[roles.role%d]\naccount = "acct%d"\nrole = "Role%d"\ndescription = "role %d"\n' % (r, r % 500, r // 500, r))
+PY
+chmod 600 "$T/config.toml" "$T/big.toml"
 export ROLEX_CONFIG=$T/config.toml HOME=$T \
     AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-    AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_DEFAULT_REGION=us-east-1 AWS_MAX_ATTEMPTS=1
+    AWS_DEFAULT_REGION=us-east-1 AWS_MAX_ATTEMPTS=1 ROLEX_FILE_PASSPHRASE=bench
+# The source's key in both stores.
+for b in keyring file; do
+    AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET ROLEX_BACKEND=$b "$R" add main --from-env --yes 2>/dev/null </dev/null || true
+done
+
 md=$T/results.md
 : >"$md"
 bench() {
     hyperfine -N --style basic --export-markdown "$T/one.md" --export-json "$T/one.json" "$@"
     tail -n +3 "$T/one.md" >>"$md"
     python3 -c 'import json,sys
-for r in json.load(open(sys.argv[1]))["results"]: print("median %7.2f ms  %s" % (r["median"]*1000, r["command"]))' "$T/one.json" >>"$T/medians.txt"
+for r in json.load(open(sys.argv[1]))["results"]: print("median %8.2f ms  %s" % (r["median"]*1000, r["command"]))' "$T/one.json" >>"$T/medians.txt"
+}
+warm() { # warm BACKEND CACHE: a cached prod-admin session for that store and cache
+    ROLEX_BACKEND=$1 ROLEX_SESSION_CACHE=$2 "$R" exec prod-admin --token 123456 -- true
 }
 
+echo "== size =="
+size=$(stat -c %s "$R")
+echo "release binary: $size bytes ($((size / 1048576)) MiB)" | tee "$T/size.txt"
+
 echo "== rolex prompt, inside a role =="
-# starship's aws module beside it when a starship binary is at hand
-# (STARSHIP=/path/to/starship, or on PATH): `cargo install starship --locked`.
-starship=${STARSHIP:-$(command -v starship || true)}
+warm file kernel
 (
-    eval "$(ROLEX_BACKEND=file ROLEX_FILE_PASSPHRASE=bench "$R" env prod-admin)"
-    peers=()
-    if [[ -n $starship ]]; then
-        peers=(-n 'starship module aws' "$starship module aws")
-    fi
-    bench --warmup 50 --runs 1000 -n 'rolex prompt (cargo install build)' "$R prompt" \
-        -n 'rolex prompt (non-PIE build)' "$S prompt" "${peers[@]}" -n '/bin/true' /bin/true
+    eval "$(env ROLEX_BACKEND=file "$R" env prod-admin)"
+    bench --warmup 50 --runs 1000 -n 'rolex prompt' "$R prompt" -n '/bin/true' /bin/true
 )
 
 echo "== cached rolex exec prod-admin -- true =="
-ROLEX_BACKEND=file ROLEX_FILE_PASSPHRASE=bench "$R" exec prod-admin -- true
-ROLEX_BACKEND=keyring "$R" exec prod-admin -- true
-bench --warmup 5 --runs 100 \
-    -n 'rolex exec (file backend, cached)' "env ROLEX_BACKEND=file ROLEX_FILE_PASSPHRASE=bench $R exec prod-admin -- true" \
-    -n 'rolex exec (keyring backend, cached)' "env ROLEX_BACKEND=keyring $R exec prod-admin -- true"
+warm keyring kernel
+warm keyring store
+warm file store
+bench --warmup 10 --runs 200 \
+    -n 'rolex exec (kernel cache, file backend)' "env ROLEX_BACKEND=file $R exec prod-admin -- true" \
+    -n 'rolex exec (kernel cache, keyring backend)' "env ROLEX_BACKEND=keyring $R exec prod-admin -- true" \
+    -n 'rolex exec (store cache, keyring backend)' "env ROLEX_BACKEND=keyring ROLEX_SESSION_CACHE=store $R exec prod-admin -- true" \
+    -n 'rolex exec (store cache, file backend)' "env ROLEX_BACKEND=file ROLEX_SESSION_CACHE=store $R exec prod-admin -- true" \
+    -n '/bin/true' /bin/true
 
-echo "== hook: rolex switch with a cached session (bash function + eval) =="
+echo "== rolex list, 2,000 roles, warm cache =="
+bench --warmup 3 --runs 30 \
+    -n 'rolex list, 2000 roles (kernel cache, file backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=file $R list" \
+    -n 'rolex list, 2000 roles (kernel cache, keyring backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=keyring $R list" \
+    -n 'rolex list, 2000 roles (store cache, keyring backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=keyring ROLEX_SESSION_CACHE=store $R list" \
+    -n 'rolex list, 2000 roles (store cache, file backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=file ROLEX_SESSION_CACHE=store $R list"
+
+echo "== hook: rolex switch + exit with a cached session (bash function + eval) =="
 cat >"$T/switch.sh" <<SH
 eval "\$($R init bash)"
 rolex switch prod-admin 2>/dev/null
 rolex exit 2>/dev/null
 SH
-bench --warmup 3 --runs 50 -n 'bash: hook + switch + exit (keyring, cached)' "env ROLEX_BACKEND=keyring bash --norc --noprofile $T/switch.sh" \
+bench --warmup 3 --runs 50 -n 'bash: hook + switch + exit (cached)' "env ROLEX_BACKEND=keyring bash --norc --noprofile $T/switch.sh" \
     -n 'bash: startup alone' "bash --norc --noprofile -c true"
 
 echo "== peers on the same moto =="
@@ -103,14 +143,25 @@ mfa_serial = arn:aws:iam::123456789012:mfa/alice
 region = us-east-1
 CFG
 printf '[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$KEY" "$SECRET" >"$T/aws-creds"
-peer_env="env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u XDG_DATA_HOME -u XDG_RUNTIME_DIR AWS_CONFIG_FILE=$T/aws-config AWS_SHARED_CREDENTIALS_FILE=$T/aws-creds"
+peer_env="env -u XDG_DATA_HOME -u XDG_RUNTIME_DIR AWS_CONFIG_FILE=$T/aws-config AWS_SHARED_CREDENTIALS_FILE=$T/aws-creds"
 # Fill the AWS CLI's role cache (MFA code on stdin) and awsume's MFA session.
 echo 123456 | $peer_env .venv-moto/bin/aws --profile prod sts get-caller-identity >/dev/null
-$peer_env .venv-awsume/bin/awsumepy prod --mfa-token 123456 </dev/null | tail -n 1 | cut -c1-20
+$peer_env .venv-awsume/bin/awsumepy prod --mfa-token 123456 </dev/null >/dev/null
 bench --warmup 2 --runs 15 \
-    -n 'rolex exec -- aws sts get-caller-identity (cached)' "env ROLEX_BACKEND=keyring $R exec prod-admin -- .venv-moto/bin/aws sts get-caller-identity" \
-    -n 'aws --profile prod sts get-caller-identity (cached role)' "$peer_env .venv-moto/bin/aws --profile prod sts get-caller-identity" \
-    -n 'awsumepy prod (cached MFA session)' "$peer_env .venv-awsume/bin/awsumepy prod"
+    -n 'rolex exec prod-admin -- true (kernel cache)' "env ROLEX_BACKEND=keyring $R exec prod-admin -- true" \
+    -n 'awsumepy prod (cached MFA session)' "$peer_env .venv-awsume/bin/awsumepy prod" \
+    -n 'aws --profile prod sts get-caller-identity (cached role)' "$peer_env .venv-moto/bin/aws --profile prod sts get-caller-identity"
+
+echo "== first switch: empty caches, MFA session + AssumeRole =="
+bench --warmup 1 --runs 10 \
+    --prepare "env ROLEX_BACKEND=keyring $R clear --all" \
+    -n 'rolex exec prod-admin --token CODE -- true (empty cache)' "env ROLEX_BACKEND=keyring $R exec prod-admin --token 123456 -- true"
+bench --warmup 1 --runs 10 \
+    --prepare "rm -rf $T/.awsume/cache" \
+    -n 'awsumepy prod --mfa-token CODE (empty cache)' "$peer_env .venv-awsume/bin/awsumepy prod --mfa-token 123456"
+bench --warmup 1 --runs 10 \
+    --prepare "rm -rf $T/.aws/cli/cache" \
+    -n 'aws --profile prod sts get-caller-identity (empty cache, code on stdin)' "sh -c 'echo 123456 | $peer_env .venv-moto/bin/aws --profile prod sts get-caller-identity'"
 
 echo
 echo "== summary (markdown: mean, min, max in ms) =="
@@ -119,4 +170,5 @@ echo "|:---|---:|---:|---:|---:|"
 cat "$md"
 echo
 echo "== medians =="
+cat "$T/size.txt"
 cat "$T/medians.txt"

@@ -222,7 +222,9 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             break
         }
         'rolex;import' {
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'With --organization: the role to add in every account')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write them into the profile file (default: print them)')
+            [CompletionResult]::new('--organization', '--organization', [CompletionResultType]::ParameterName, 'Import the accounts of the AWS Organization instead (aliases from account names, one role each)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -884,12 +884,16 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__import)
-            opts="-h --write --help"
+            opts="-h --write --organization --role --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -195,7 +195,9 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand --help 'Print help'
         }
         &'rolex;import'= {
+            cand --role 'With --organization: the role to add in every account'
             cand --write 'Write them into the profile file (default: print them)'
+            cand --organization 'Import the accounts of the AWS Organization instead (aliases from account names, one role each)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -133,7 +133,9 @@ complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l duration -d 'Role
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l region -d 'AWS region inside the role (AWS_REGION)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -l no-cache -d 'Neither read nor write cached sessions'
 complete -c rolex -n "__fish_rolex_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand import" -l role -d 'With --organization: the role to add in every account' -r
 complete -c rolex -n "__fish_rolex_using_subcommand import" -l write -d 'Write them into the profile file (default: print them)'
+complete -c rolex -n "__fish_rolex_using_subcommand import" -l organization -d 'Import the accounts of the AWS Organization instead (aliases from account names, one role each)'
 complete -c rolex -n "__fish_rolex_using_subcommand import" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand log" -l since -d 'Only entries newer than this (for example 24h, 7d)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand log" -l json -d 'Print the entries as JSON lines, as stored'

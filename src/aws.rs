@@ -352,6 +352,64 @@ impl Aws {
     }
 }
 
+/// An account of an AWS Organization.
+#[derive(Debug, Clone)]
+pub struct OrgAccount {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+}
+
+impl Aws {
+    /// Every account of the caller's organization (Organizations
+    /// ListAccounts, all pages), and the management account's id.
+    pub fn organization_accounts(
+        &self,
+        creds: &Credentials,
+    ) -> Result<(Vec<OrgAccount>, String), UserError> {
+        let conf = self.runtime.block_on(self.sdk_config(Some(creds)));
+        let org = aws_sdk_organizations::Client::new(&conf);
+        let described = self
+            .runtime
+            .block_on(org.describe_organization().send())
+            .map_err(|e| sdk_error("Organizations DescribeOrganization", &e))?;
+        let management = described
+            .organization()
+            .and_then(|o| o.master_account_id())
+            .unwrap_or_default()
+            .to_string();
+        let mut accounts = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .runtime
+                .block_on(
+                    org.list_accounts()
+                        .max_results(20)
+                        .set_next_token(token.take())
+                        .send(),
+                )
+                .map_err(|e| sdk_error("Organizations ListAccounts", &e))?;
+            accounts.extend(page.accounts().iter().map(|a| {
+                OrgAccount {
+                    id: a.id().unwrap_or_default().to_string(),
+                    name: a.name().unwrap_or_default().to_string(),
+                    active: a
+                        .state()
+                        .map(|s| s.as_str() == "ACTIVE")
+                        .or_else(|| a.status().map(|s| s.as_str() == "ACTIVE"))
+                        .unwrap_or(true),
+                }
+            }));
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok((accounts, management))
+    }
+}
+
 impl Sts for Aws {
     fn get_session_token(
         &self,

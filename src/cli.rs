@@ -194,6 +194,17 @@ pub enum Command {
         /// Write them into the profile file (default: print them)
         #[arg(long)]
         write: bool,
+        /// Import the accounts of the AWS Organization instead (aliases from account names, one role each)
+        #[arg(long)]
+        organization: bool,
+        /// With --organization: the role to add in every account
+        #[arg(
+            long,
+            value_name = "NAME",
+            requires = "organization",
+            default_value = "OrganizationAccountAccessRole"
+        )]
+        role: String,
     },
     /// The local audit trail: who switched to what, when, why, and when they left
     Log {

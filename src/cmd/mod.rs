@@ -5,6 +5,7 @@ mod doctor;
 mod exec_args;
 mod iam;
 mod import;
+mod import_org;
 mod init;
 mod list;
 mod log;
@@ -87,7 +88,12 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Clear { role, all } => secrets::clear(&ctx, role, all),
         Command::Doctor { role, .. } => doctor::doctor(&ctx, role.as_deref()),
         Command::Iam(cmd) => iam::iam(&ctx, cmd),
-        Command::Import { write } => import::import(&ctx, write),
+        Command::Import {
+            write,
+            organization: true,
+            role,
+        } => import_org::import(&ctx, &role, write),
+        Command::Import { write, .. } => import::import(&ctx, write),
         Command::Prompt { .. }
         | Command::Log { .. }
         | Command::Init { .. }

@@ -106,6 +106,8 @@ fn pick(ctx: &Ctx) -> anyhow::Result<String> {
         .with_prompt("Role")
         .items(&items)
         .default(0)
+        // A page, not 2,000 lines: each keystroke redraws only what shows.
+        .max_length(15)
         .interact_on_opt(&term)
         .map_err(|e| failed(format!("cannot show the role picker: {e}")))?;
     match chosen {

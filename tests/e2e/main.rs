@@ -9,6 +9,7 @@ mod core;
 mod errors;
 mod generated;
 mod help;
+mod organization;
 mod secrets;
 mod shells;
 mod tools;
