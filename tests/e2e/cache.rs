@@ -242,3 +242,42 @@ fn a_secret_service_that_never_answers_is_a_clear_error_not_a_hang() {
     assert!(e.contains("did not answer within 2 s"), "{e}");
     assert!(e.contains("ROLEX_BACKEND=file"), "{e}");
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_does_not_throw_the_mfa_session_away() {
+    let mut w = World::new(
+        "[sources.main]\nfrom = \"env\"\nmfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\nmfa_session = \"12h\"\n[roles.a]\naccount = \"999999999999\"\nrole = \"Admin\"\n",
+    );
+    w.set("ROLEX_SESSION_CACHE", "store");
+    // The store's temporary file cannot be made: every write fails.
+    let dir = w.home().join(".local/share/rolex");
+    std::fs::create_dir_all(dir.join("sessions.tmp/blocker")).unwrap();
+    set_mode(&dir, 0o700);
+    let (out, reqs) = w.recorded(|| {
+        w.run(&[
+            "exec",
+            "a",
+            "--token",
+            "123456",
+            "--",
+            "aws",
+            "sts",
+            "get-caller-identity",
+        ])
+    });
+    assert!(arn_of(&ok(&out)).starts_with("arn:aws:sts::999999999999:assumed-role/Admin/"));
+    assert!(
+        stderr(&out).contains("the new session is not cached"),
+        "{}",
+        stderr(&out)
+    );
+    // Said once, though both the MFA and the role session failed to be kept.
+    assert_eq!(
+        stderr(&out).matches("not cached").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(with_action(&reqs, "GetSessionToken").len(), 1);
+    assert_eq!(with_action(&reqs, "AssumeRole").len(), 1);
+}
