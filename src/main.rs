@@ -18,6 +18,7 @@ macro_rules! outln {
 
 mod audit;
 mod aws;
+mod browser;
 mod cli;
 mod cmd;
 mod config;
@@ -29,6 +30,7 @@ mod process;
 mod profile;
 mod session;
 mod shell;
+mod signin;
 mod source;
 mod store;
 mod template;

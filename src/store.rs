@@ -30,7 +30,8 @@ pub fn data_dir(env: &Env) -> PathBuf {
     base.join("rolex")
 }
 
-fn private_dir(env: &Env) -> Result<PathBuf, UserError> {
+/// rolex's data folder, made if missing, checked to be ours and closed to others.
+pub fn private_dir(env: &Env) -> Result<PathBuf, UserError> {
     let dir = data_dir(env);
     fs::create_dir_all(&dir)
         .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;

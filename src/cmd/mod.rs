@@ -1,5 +1,6 @@
 //! One file per subcommand; this one dispatches and holds what they share.
 
+mod console;
 mod creds;
 mod doctor;
 mod iam;
@@ -63,6 +64,13 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Exec { role, command } => creds::exec(&ctx, role, &command),
         Command::Env { role, format } => creds::env(&ctx, role, format),
         Command::CredentialProcess { role } => creds::credential_process(&ctx, &role),
+        Command::Console {
+            role,
+            print,
+            service,
+            destination,
+            no_logout,
+        } => console::console(&ctx, role, print, service, destination, no_logout),
         Command::List { json } => list::list(&ctx, json),
         Command::Status { json, check } => status::status(&ctx, json, check),
         Command::Add { source, from_env } => secrets::add(&ctx, &source, from_env),
