@@ -4,6 +4,7 @@
 mod harness;
 mod world;
 
+mod console;
 mod core;
 mod errors;
 mod generated;
