@@ -952,3 +952,88 @@ fn test_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     ]);
     (p("ca.pem"), p("cert.pem"), p("key.pem"))
 }
+
+/// No ROLE, none active, no defaults.role, and a terminal (tmux): the same
+/// fuzzy picker as `switch`.
+#[test]
+fn console_without_a_role_offers_the_picker_on_a_terminal() {
+    let (w, signin) = world();
+    let dir = w.home().join("tmux");
+    std::fs::create_dir_all(&dir).unwrap();
+    let q = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut script = String::from("#!/bin/sh\nexec env -i TERM=xterm");
+    for (k, v) in w.base_env().iter().chain(w.vars.iter()) {
+        script.push_str(&format!(" {k}={}", q(v)));
+    }
+    let d = dir.display();
+    script.push_str(&format!(
+        " sh -c '{} console --print --token 123456 > {d}/url; echo $? > {d}/rc; sleep 60'\n",
+        rolex().display()
+    ));
+    let launcher = dir.join("launch.sh");
+    std::fs::write(&launcher, script).unwrap();
+    set_mode(&launcher, 0o700);
+    let socket = format!("rolex-console-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&socket)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    struct Server<'a>(&'a dyn Fn(&[&str]) -> std::process::Output);
+    impl Drop for Server<'_> {
+        fn drop(&mut self) {
+            (self.0)(&["kill-server"]);
+        }
+    }
+    let _server = Server(&tmux);
+    assert!(
+        tmux(&[
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "50",
+            &launcher.display().to_string()
+        ])
+        .status
+        .success()
+    );
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !screen().contains("staging-ops") {
+        assert!(Instant::now() < deadline, "no picker: {}", screen());
+        thread::sleep(Duration::from_millis(50));
+    }
+    tmux(&["send-keys", "-l", "stag"]);
+    thread::sleep(Duration::from_millis(300));
+    tmux(&["send-keys", "Enter"]);
+    while !dir.join("rc").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "console did not finish: {}",
+            screen()
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("rc")).unwrap().trim(),
+        "0",
+        "{}",
+        screen()
+    );
+    let url = std::fs::read_to_string(dir.join("url")).unwrap();
+    assert!(url.contains("Action%3Dlogin"), "{url}");
+    let signed_in: Vec<String> = signin
+        .state
+        .lock()
+        .unwrap()
+        .tokens
+        .values()
+        .cloned()
+        .collect();
+    assert_eq!(signed_in, [STAGING_ARN]);
+}
