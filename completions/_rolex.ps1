@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run one command as ROLE (default: the active role, else defaults.role)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the role''s variables for eval, CI or tools')
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print AWS credential_process JSON (Version 1) for ROLE')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console as ROLE (federation sign-in), or print the sign-in URL')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List roles with account, role ARN, MFA and time left on cached sessions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The active role in this shell and its time left')
             [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'A prompt segment for the active role; empty outside a role')
@@ -96,6 +97,22 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rolex;console' {
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Open this service''s console (ec2, s3, cloudwatch...) instead of the console home')
+            [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'Open this page of the console')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why you need the role (audit trail, `{reason}` in templates)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the sign-in URL on stdout instead of opening a browser (it is a secret)')
+            [CompletionResult]::new('--no-logout', '--no-logout', [CompletionResultType]::ParameterName, 'Do not sign out of a console session the browser already has')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -252,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run one command as ROLE (default: the active role, else defaults.role)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the role''s variables for eval, CI or tools')
             [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print AWS credential_process JSON (Version 1) for ROLE')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Open the AWS console as ROLE (federation sign-in), or print the sign-in URL')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List roles with account, role ARN, MFA and time left on cached sessions')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The active role in this shell and its time left')
             [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'A prompt segment for the active role; empty outside a role')
@@ -282,6 +300,9 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             break
         }
         'rolex;help;credential-process' {
+            break
+        }
+        'rolex;help;console' {
             break
         }
         'rolex;help;list' {

@@ -25,6 +25,9 @@ _rolex() {
             rolex,completions)
                 cmd="rolex__subcmd__completions"
                 ;;
+            rolex,console)
+                cmd="rolex__subcmd__console"
+                ;;
             rolex,credential-process)
                 cmd="rolex__subcmd__credential__subcmd__process"
                 ;;
@@ -84,6 +87,9 @@ _rolex() {
                 ;;
             rolex__subcmd__help,completions)
                 cmd="rolex__subcmd__help__subcmd__completions"
+                ;;
+            rolex__subcmd__help,console)
+                cmd="rolex__subcmd__help__subcmd__console"
                 ;;
             rolex__subcmd__help,credential-process)
                 cmd="rolex__subcmd__help__subcmd__credential__subcmd__process"
@@ -176,7 +182,7 @@ _rolex() {
 
     case "${cmd}" in
         rolex)
-            opts="-h -V --help --version switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import log completions man help"
+            opts="-h -V --help --version switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,6 +234,44 @@ _rolex() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__console)
+            opts="-y -h --print --service --destination --no-logout --yes --reason --token --duration --region --no-cache --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -374,7 +418,7 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help)
-            opts="switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import log completions man help"
+            opts="switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,6 +460,20 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__help__subcmd__console)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

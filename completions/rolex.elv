@@ -27,6 +27,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand exec 'Run one command as ROLE (default: the active role, else defaults.role)'
             cand env 'Print the role''s variables for eval, CI or tools'
             cand credential-process 'Print AWS credential_process JSON (Version 1) for ROLE'
+            cand console 'Open the AWS console as ROLE (federation sign-in), or print the sign-in URL'
             cand list 'List roles with account, role ARN, MFA and time left on cached sessions'
             cand status 'The active role in this shell and its time left'
             cand prompt 'A prompt segment for the active role; empty outside a role'
@@ -88,6 +89,21 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand --token 'MFA code (6 digits); skips the prompt'
             cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
             cand --region 'AWS region inside the role (AWS_REGION)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'rolex;console'= {
+            cand --service 'Open this service''s console (ec2, s3, cloudwatch...) instead of the console home'
+            cand --destination 'Open this page of the console'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role (AWS_REGION)'
+            cand --print 'Print the sign-in URL on stdout instead of opening a browser (it is a secret)'
+            cand --no-logout 'Do not sign out of a console session the browser already has'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
             cand --no-cache 'Neither read nor write cached sessions'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -221,6 +237,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand exec 'Run one command as ROLE (default: the active role, else defaults.role)'
             cand env 'Print the role''s variables for eval, CI or tools'
             cand credential-process 'Print AWS credential_process JSON (Version 1) for ROLE'
+            cand console 'Open the AWS console as ROLE (federation sign-in), or print the sign-in URL'
             cand list 'List roles with account, role ARN, MFA and time left on cached sessions'
             cand status 'The active role in this shell and its time left'
             cand prompt 'A prompt segment for the active role; empty outside a role'
@@ -246,6 +263,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;env'= {
         }
         &'rolex;help;credential-process'= {
+        }
+        &'rolex;help;console'= {
         }
         &'rolex;help;list'= {
         }

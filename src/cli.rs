@@ -110,6 +110,27 @@ pub enum Command {
         #[command(flatten)]
         opts: RoleOpts,
     },
+    /// Open the AWS console as ROLE (federation sign-in), or print the sign-in URL
+    Console {
+        /// Role name or ARN (default: the active role, else defaults.role; none: pick from a list)
+        role: Option<String>,
+        /// Print the sign-in URL on stdout instead of opening a browser (it is a secret)
+        #[arg(long)]
+        print: bool,
+        /// Open this service's console (ec2, s3, cloudwatch...) instead of the console home
+        #[arg(long, value_name = "NAME", conflicts_with = "destination")]
+        service: Option<String>,
+        /// Open this page of the console
+        #[arg(long, value_name = "URL")]
+        destination: Option<String>,
+        /// Do not sign out of a console session the browser already has
+        #[arg(long)]
+        no_logout: bool,
+        #[command(flatten)]
+        yes: YesOpt,
+        #[command(flatten)]
+        opts: RoleOpts,
+    },
     /// List roles with account, role ARN, MFA and time left on cached sessions
     List {
         /// Print JSON (one array of roles) instead of a table

@@ -18,6 +18,7 @@ macro_rules! outln {
 
 mod audit;
 mod aws;
+mod browser;
 mod cache;
 mod cli;
 mod cmd;
@@ -30,6 +31,7 @@ mod process;
 mod profile;
 mod session;
 mod shell;
+mod signin;
 mod source;
 mod store;
 mod template;

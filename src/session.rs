@@ -245,11 +245,9 @@ impl<'a> Sessions<'a> {
             self.store.as_deref(),
         )?;
         let first = &plan.hops[0];
-        // GetSessionToken needs long-term keys, and its sessions can assume
-        // roles for at most an hour: otherwise MFA goes on the AssumeRole.
         let can_use_session = plan.source.mfa_session.is_some() && base.session_token.is_none();
         let (signer, mfa) = match (plan.mfa, plan.source.mfa_serial.clone()) {
-            (true, Some(serial)) if can_use_session && first.duration <= CHAINED_MAX => {
+            (true, Some(serial)) if via_mfa_session(plan, base.session_token.is_some()) => {
                 (self.mfa_session_for(plan, &base, &serial)?, None)
             }
             (true, Some(serial)) => {
@@ -347,6 +345,19 @@ impl<'a> Sessions<'a> {
     pub fn client(&self, region: &str) -> Result<&Aws, UserError> {
         self.aws(region)
     }
+}
+
+/// Whether the plan's first role is assumed with the source's MFA session
+/// (GetSessionToken) rather than with MFA on the AssumeRole itself.
+/// GetSessionToken needs long-term keys (`base_is_session`: the source's
+/// keys are temporary themselves), and its sessions can assume roles for at
+/// most an hour: otherwise MFA goes on the AssumeRole.
+pub fn via_mfa_session(plan: &Plan, base_is_session: bool) -> bool {
+    plan.mfa
+        && plan.source.mfa_serial.is_some()
+        && plan.source.mfa_session.is_some()
+        && !base_is_session
+        && plan.hops[0].duration <= CHAINED_MAX
 }
 
 fn request<'a>(hop: &'a crate::profile::Hop, mfa: Option<(&'a str, &'a str)>) -> AssumeRole<'a> {

@@ -1,5 +1,6 @@
 //! One file per subcommand; this one dispatches and holds what they share.
 
+mod console;
 mod creds;
 mod doctor;
 mod exec_args;
@@ -78,6 +79,14 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Exec { role, command, .. } => creds::exec(&ctx, role, &command),
         Command::Env { role, format, .. } => creds::env(&ctx, role, format),
         Command::CredentialProcess { role, .. } => creds::credential_process(&ctx, &role),
+        Command::Console {
+            role,
+            print,
+            service,
+            destination,
+            no_logout,
+            ..
+        } => console::console(&ctx, role, print, service, destination, no_logout),
         Command::List { json } => list::list(&ctx, json),
         Command::Status { json, check } => status::status(&ctx, json, check),
         Command::Add {
@@ -123,7 +132,8 @@ fn common(command: &Command) -> Common {
     match command {
         Command::Switch { opts, yes, .. }
         | Command::Exec { opts, yes, .. }
-        | Command::Env { opts, yes, .. } => from_role(opts, yes.yes),
+        | Command::Env { opts, yes, .. }
+        | Command::Console { opts, yes, .. } => from_role(opts, yes.yes),
         Command::CredentialProcess { opts, .. } | Command::Doctor { opts, .. } => {
             from_role(opts, false)
         }

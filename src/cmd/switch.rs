@@ -78,7 +78,7 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
 }
 
 /// The fuzzy picker over the profile file's roles.
-fn pick(ctx: &Ctx) -> anyhow::Result<String> {
+pub(super) fn pick(ctx: &Ctx) -> anyhow::Result<String> {
     let names: Vec<&String> = ctx.config.roles.keys().collect();
     if names.is_empty() {
         return Err(usage("the profile file has no roles to pick from")

@@ -5,6 +5,7 @@ mod harness;
 mod world;
 
 mod cache;
+mod console;
 mod core;
 mod errors;
 mod generated;
