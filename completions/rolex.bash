@@ -19,6 +19,9 @@ _rolex() {
             rolex,add)
                 cmd="rolex__subcmd__add"
                 ;;
+            rolex,aws-config)
+                cmd="rolex__subcmd__aws__subcmd__config"
+                ;;
             rolex,clear)
                 cmd="rolex__subcmd__clear"
                 ;;
@@ -78,6 +81,9 @@ _rolex() {
                 ;;
             rolex__subcmd__help,add)
                 cmd="rolex__subcmd__help__subcmd__add"
+                ;;
+            rolex__subcmd__help,aws-config)
+                cmd="rolex__subcmd__help__subcmd__aws__subcmd__config"
                 ;;
             rolex__subcmd__help,clear)
                 cmd="rolex__subcmd__help__subcmd__clear"
@@ -176,7 +182,7 @@ _rolex() {
 
     case "${cmd}" in
         rolex)
-            opts="-y -h -V --reason --token --duration --region --yes --no-cache --help --version switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import log completions man help"
+            opts="-y -h -V --reason --token --duration --region --yes --no-cache --help --version switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import aws-config log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -212,6 +218,40 @@ _rolex() {
                 return 0
             fi
             case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__aws__subcmd__config)
+            opts="-y -h --write --prefix --reason --token --duration --region --yes --no-cache --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --reason)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -390,7 +430,7 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__exec)
-            opts="-y -h --reason --token --duration --region --yes --no-cache --help"
+            opts="-y -h --server --reason --token --duration --region --yes --no-cache --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -450,7 +490,7 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help)
-            opts="switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import log completions man help"
+            opts="switch exit exec env credential-process list status prompt init add remove rotate clear iam doctor import aws-config log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,6 +504,20 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__help__subcmd__aws__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

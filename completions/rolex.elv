@@ -45,6 +45,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand iam 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
             cand doctor 'Check the setup end to end and explain each problem in plain words'
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
+            cand aws-config 'AWS config profiles (credential_process = rolex) for every role'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
@@ -79,6 +80,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand --token 'MFA code (6 digits); skips the prompt'
             cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
             cand --region 'AWS region inside the role'
+            cand --server 'Give the command a local credential endpoint that renews the session, not static keys'
             cand -y 'Answer yes to confirmations (for scripts)'
             cand --yes 'Answer yes to confirmations (for scripts)'
             cand --no-cache 'Neither read nor write cached sessions'
@@ -302,6 +304,19 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'rolex;aws-config'= {
+            cand --prefix 'Put P in front of each profile name (for example rolex- for [profile rolex-prod])'
+            cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
+            cand --token 'MFA code (6 digits); skips the prompt'
+            cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
+            cand --region 'AWS region inside the role'
+            cand --write 'Keep them in a marked block of the AWS config file (default: print them)'
+            cand -y 'Answer yes to confirmations (for scripts)'
+            cand --yes 'Answer yes to confirmations (for scripts)'
+            cand --no-cache 'Neither read nor write cached sessions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'rolex;log'= {
             cand --since 'Only entries newer than this (for example 24h, 7d)'
             cand --reason 'Why you need the role (audit trail, `{reason}` in templates)'
@@ -354,6 +369,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand iam 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
             cand doctor 'Check the setup end to end and explain each problem in plain words'
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
+            cand aws-config 'AWS config profiles (credential_process = rolex) for every role'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
@@ -399,6 +415,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;doctor'= {
         }
         &'rolex;help;import'= {
+        }
+        &'rolex;help;aws-config'= {
         }
         &'rolex;help;log'= {
         }

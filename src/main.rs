@@ -21,6 +21,7 @@ mod aws;
 mod cli;
 mod cmd;
 mod config;
+mod endpoint;
 mod env;
 mod error;
 mod mfa;

@@ -327,8 +327,10 @@ impl<'a> Sessions<'a> {
         base: &Credentials,
         serial: &str,
     ) -> Result<Credentials, UserError> {
+        // A long-running `exec --server` outlives it: check it like the cache.
         if let Some((s, c)) = &self.mfa_session
             && s == &plan.source.name
+            && self.fresh(c)
         {
             return Ok(c.clone());
         }

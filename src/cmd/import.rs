@@ -34,7 +34,8 @@ fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     out
 }
 
-fn aws_config_path(ctx: &Ctx) -> Option<PathBuf> {
+/// `AWS_CONFIG_FILE`, else `~/.aws/config`.
+pub(super) fn aws_config_path(ctx: &Ctx) -> Option<PathBuf> {
     ctx.env
         .non_empty("AWS_CONFIG_FILE")
         .map(PathBuf::from)

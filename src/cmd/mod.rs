@@ -1,5 +1,6 @@
 //! One file per subcommand; this one dispatches and holds what they share.
 
+mod aws_config;
 mod creds;
 mod doctor;
 mod iam;
@@ -9,6 +10,7 @@ mod list;
 mod log;
 mod prompt;
 mod secrets;
+mod server;
 mod status;
 mod switch;
 
@@ -60,7 +62,12 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
             nest,
         } => switch::switch(&ctx, role, subshell, nest),
         Command::Exit => switch::exit(&ctx),
-        Command::Exec { role, command } => creds::exec(&ctx, role, &command),
+        Command::Exec {
+            role,
+            command,
+            server: true,
+        } => server::exec_server(&ctx, role, &command),
+        Command::Exec { role, command, .. } => creds::exec(&ctx, role, &command),
         Command::Env { role, format } => creds::env(&ctx, role, format),
         Command::CredentialProcess { role } => creds::credential_process(&ctx, &role),
         Command::List { json } => list::list(&ctx, json),
@@ -72,6 +79,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Doctor { role } => doctor::doctor(&ctx, role.as_deref()),
         Command::Iam(cmd) => iam::iam(&ctx, cmd),
         Command::Import { write } => import::import(&ctx, write),
+        Command::AwsConfig { write, prefix } => aws_config::aws_config(&ctx, write, &prefix),
         Command::Prompt { .. }
         | Command::Log { .. }
         | Command::Init { .. }
