@@ -8,6 +8,7 @@ mod core;
 mod errors;
 mod generated;
 mod secrets;
+mod server;
 mod shells;
 mod tools;
 
