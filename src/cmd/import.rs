@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::error::{failed, usage};
 
 /// The sections of an AWS config file: profile name -> key -> value.
-fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+pub(super) fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in text.lines() {

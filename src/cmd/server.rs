@@ -50,6 +50,7 @@ pub fn exec_server(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyho
     // owns the terminal, and a role that cannot be assumed stops us here.
     let first = sessions.role(&plan)?;
     ctx.audit("exec", &plan, &first);
+    warn_if_default_profile_wins(ctx, &plan.role);
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .map_err(|e| failed(format!("cannot listen on 127.0.0.1: {e}")))?;
     let addr = listener.local_addr()?;
@@ -104,6 +105,46 @@ fn child_env(cmd: &mut Command, vars: &RoleVars, original: &Env, url: &str, toke
     }
     cmd.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)
         .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
+}
+
+/// Keys that give the AWS default profile credentials of its own.
+const PROFILE_CREDENTIALS: &[&str] = &[
+    "aws_access_key_id",
+    "credential_process",
+    "role_arn",
+    "sso_session",
+    "sso_start_url",
+    "web_identity_token_file",
+];
+
+/// SDKs and the AWS CLI read the default profile of the AWS files before
+/// the container endpoint: credentials there would win over the role.
+fn warn_if_default_profile_wins(ctx: &Ctx, role: &str) {
+    let credentials_file = ctx
+        .env
+        .non_empty("AWS_SHARED_CREDENTIALS_FILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| crate::config::home(ctx.env).map(|h| h.join(".aws").join("credentials")));
+    for path in [credentials_file, super::import::aws_config_path(ctx)]
+        .into_iter()
+        .flatten()
+    {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let profiles = super::import::parse_ini(&text);
+        if let Some(p) = profiles.get("default")
+            && PROFILE_CREDENTIALS.iter().any(|k| p.contains_key(*k))
+        {
+            eprintln!(
+                "rolex: the default profile of {} has credentials; AWS SDKs and the AWS CLI take them before rolex's endpoint, so the command would not act as {role}",
+                path.display()
+            );
+            eprintln!(
+                "  hint: move them to a named profile (a rolex source can read it: from = \"aws-profile:NAME\"), or use rolex exec without --server"
+            );
+        }
+    }
 }
 
 fn not_run(name: &str, e: std::io::Error) -> anyhow::Error {

@@ -517,3 +517,35 @@ fn aws_config_creates_a_missing_file_private() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+#[test]
+fn keys_in_the_default_aws_profile_are_warned_about() {
+    let mut w = world();
+    let creds = w.home().join("aws-credentials");
+    std::fs::write(
+        &creds,
+        format!("[default]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
+    w.set("AWS_SHARED_CREDENTIALS_FILE", creds.to_str().unwrap());
+    let out = w.run(&[
+        "exec",
+        "--server",
+        "prod",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+    ]);
+    // The warning is true: the AWS CLI took the default profile's keys.
+    assert_ne!(arn_of(&ok(&out)), ROLE_ARN);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "rolex: the default profile of {} has credentials; AWS SDKs and the AWS CLI take them before rolex's endpoint",
+            creds.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(SECRET));
+}
