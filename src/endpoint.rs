@@ -18,6 +18,8 @@ use crate::aws::Credentials;
 
 /// The longest request head we read; an SDK sends a few hundred bytes.
 const MAX_HEAD: usize = 16 * 1024;
+/// How much of an oversized request is read before the connection closes.
+const MAX_DRAIN: usize = 1024 * 1024;
 /// How long a client may take to send its request or read the answer.
 const IO_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -135,7 +137,19 @@ pub fn respond(stream: &mut TcpStream, status: u16, body: &str) {
     );
     let _ = stream.write_all(text.as_bytes());
     let _ = stream.flush();
-    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    if status == 431 {
+        // Closing with unread bytes resets the connection, and the client
+        // might lose the answer: read (a bounded amount of) the rest first.
+        let mut rest = [0u8; 8192];
+        let mut left = MAX_DRAIN;
+        while left > 0 {
+            match stream.read(&mut rest) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left = left.saturating_sub(n),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

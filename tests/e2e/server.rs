@@ -185,6 +185,7 @@ def get(headers):
 stuck = socket.create_connection(("127.0.0.1", port))  # sends nothing
 s = socket.create_connection(("127.0.0.1", port)); s.sendall(b"GET / HTTP/1.1\r\nX: " + b"a" * 100000)
 huge = s.recv(100).decode(errors="replace").split("\r\n")[0]
+s.close()
 listening = [l.split()[1] for l in open("/proc/net/tcp").readlines()[1:]
              if l.split()[3] == "0A" and int(l.split()[1].split(":")[1], 16) == port]
 try:
@@ -548,4 +549,44 @@ fn keys_in_the_default_aws_profile_are_warned_about() {
         "{err}"
     );
     assert!(!err.contains(SECRET));
+}
+
+/// After the session went stale, eight requests at once: one STS call.
+const TOGETHER: &str = r#"
+import json, os, threading, time, urllib.request
+url = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+auth = {"Authorization": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+def get():
+    with urllib.request.urlopen(urllib.request.Request(url, headers=auth), timeout=60) as r:
+        return json.loads(r.read())["AccessKeyId"]
+first = get()
+time.sleep(PAST_MARGIN)
+keys = []
+threads = [threading.Thread(target=lambda: keys.append(get())) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps({"first": first, "keys": keys}))
+"#;
+
+#[test]
+fn requests_that_arrive_together_make_one_sts_call() {
+    let w = world();
+    let child = script(
+        &w,
+        "together.py",
+        &TOGETHER.replace("PAST_MARGIN", PAST_MARGIN),
+    );
+    let (out, reqs) = w.recorded(|| w.run(&["exec", "--server", "prod", "--", &python(), &child]));
+    let v: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    let keys: Vec<&str> = v["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 8);
+    assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    assert_ne!(keys[0], v["first"].as_str().unwrap(), "renewed");
+    assert_eq!(with_action(&reqs, "AssumeRole").len(), 2);
+    assert_eq!(with_action(&reqs, "GetSessionToken").len(), 1);
 }
