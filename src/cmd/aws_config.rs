@@ -15,7 +15,7 @@ pub const END: &str = "# <<< rolex managed profiles <<<";
 pub fn aws_config(ctx: &Ctx, write: bool, prefix: &str) -> anyhow::Result<i32> {
     check_name(prefix, "--prefix")?;
     let exe = rolex_path(ctx)?;
-    let block = render(ctx, &exe, prefix)?;
+    let block = render(ctx, &exe, prefix);
     if !write {
         out!("{block}");
         return Ok(0);
@@ -40,7 +40,7 @@ pub fn aws_config(ctx: &Ctx, write: bool, prefix: &str) -> anyhow::Result<i32> {
     write_beside(&path, &new)?;
     eprintln!(
         "rolex: wrote {} profile(s) into the rolex block of {}",
-        ctx.config.roles.len(),
+        profile_names(&block).len(),
         path.display()
     );
     Ok(0)
@@ -62,12 +62,18 @@ fn check_name(name: &str, what: &str) -> Result<(), UserError> {
 }
 
 /// The marked block: one profile per role, in name order.
-fn render(ctx: &Ctx, exe: &str, prefix: &str) -> Result<String, UserError> {
+fn render(ctx: &Ctx, exe: &str, prefix: &str) -> String {
     let mut out = format!(
         "{BEGIN}\n# Written by `rolex aws-config --write`: run it again after changing rolex roles.\n# Changes made inside this block are lost then.\n"
     );
+    if ctx.config.roles.is_empty() {
+        eprintln!("rolex: the profile file has no roles; the block is empty");
+    }
     for (name, role) in &ctx.config.roles {
-        check_name(name, "role")?;
+        if let Err(e) = check_name(name, "role") {
+            eprintln!("rolex: skipped: {}", e.message);
+            continue;
+        }
         out.push_str(&format!(
             "\n[profile {prefix}{name}]\ncredential_process = {exe} credential-process {name}\n"
         ));
@@ -77,7 +83,7 @@ fn render(ctx: &Ctx, exe: &str, prefix: &str) -> Result<String, UserError> {
     }
     out.push_str(END);
     out.push('\n');
-    Ok(out)
+    out
 }
 
 /// The absolute path of this rolex, written so that the AWS CLI (shlex),

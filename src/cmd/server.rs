@@ -86,8 +86,10 @@ pub fn exec_server(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyho
         if let Ok(status) = ended.try_recv() {
             return Ok(status);
         }
-        if let Ok(mut stream) = conn {
-            server.serve(&mut stream);
+        match conn {
+            Ok(mut stream) => server.serve(&mut stream),
+            // Out of file descriptors and the like: wait, do not spin.
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
         }
     }
     unreachable!("incoming() never ends")

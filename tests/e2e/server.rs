@@ -301,17 +301,31 @@ fn exit_status_and_signals_pass_through() {
     }
 }
 
-/// The text of a file the command writes once it runs (no time limit: the
-/// test runner's own timeout ends a test that hangs).
-fn wait_for_file(path: &Path) -> String {
+/// Waits (a minute at most: a hung test must not hold the build lock)
+/// until `f` gives something.
+#[track_caller]
+fn wait_until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        if let Ok(text) = std::fs::read_to_string(path)
-            && text.ends_with('\n')
-        {
-            return text;
+        if let Some(v) = f() {
+            return v;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting for {what}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// The text of a file the command writes once it runs.
+#[track_caller]
+fn wait_for_file(path: &Path) -> String {
+    wait_until(&path.display().to_string(), || {
+        std::fs::read_to_string(path)
+            .ok()
+            .filter(|t| t.ends_with('\n'))
+    })
 }
 
 /// A 15-minute MFA session goes stale with the role session: renewing then
@@ -589,4 +603,75 @@ fn requests_that_arrive_together_make_one_sts_call() {
     assert_ne!(keys[0], v["first"].as_str().unwrap(), "renewed");
     assert_eq!(with_action(&reqs, "AssumeRole").len(), 2);
     assert_eq!(with_action(&reqs, "GetSessionToken").len(), 1);
+}
+
+/// Ctrl-C in a real terminal (tmux): the terminal sends SIGINT to the whole
+/// foreground job; rolex lives on, does not send the command a second one,
+/// and ends with the command's own status.
+#[test]
+fn ctrl_c_in_a_terminal_reaches_the_command_once() {
+    let w = world();
+    let socket = format!("rolex-server-{}", std::process::id());
+    let q = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut launcher = String::from("#!/bin/sh\nexec env -i TERM=xterm");
+    for (k, v) in w.base_env().iter().chain(w.vars.iter()) {
+        launcher.push_str(&format!(" {k}={}", q(v)));
+    }
+    launcher.push_str(" bash --norc --noprofile -i\n");
+    let launch = script(&w, "launch.sh", &launcher);
+    set_mode(Path::new(&launch), 0o700);
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        tmux(&["new-session", "-d", "-x", "200", "-y", "50", &launch])
+            .status
+            .success()
+    );
+    /// Ends the tmux server however the test ends.
+    struct Server(String);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux")
+                .args(["-L", &self.0, "kill-server"])
+                .output();
+        }
+    }
+    let _server = Server(socket.clone());
+    let ready = w.home().join("child-ready");
+    let got = w.home().join("child-got");
+    let child = format!(
+        "trap 'echo INT >> {got}' INT; echo ready > {ready}; sleep 60 & wait; exit 3",
+        got = got.display(),
+        ready = ready.display()
+    );
+    let line = format!(
+        "{} exec --server prod -- sh -c {}; echo RC=$?",
+        rolex().display(),
+        q(&child)
+    );
+    tmux(&["send-keys", "-l", &line]);
+    tmux(&["send-keys", "Enter"]);
+    wait_for_file(&ready);
+    tmux(&["send-keys", "C-c"]);
+    // The command line itself shows "RC=$?"; the answer is RC and a digit.
+    let answered = |t: &str| {
+        t.match_indices("RC=")
+            .any(|(i, _)| t[i + 3..].starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let screen = wait_until("rolex to end", || {
+        let o = tmux(&["capture-pane", "-p", "-J"]);
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        answered(&text).then_some(text)
+    });
+    assert!(screen.contains("RC=3\n"), "{screen}");
+    assert_eq!(
+        std::fs::read_to_string(&got).unwrap(),
+        "INT\n",
+        "one SIGINT"
+    );
 }
