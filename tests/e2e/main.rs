@@ -4,6 +4,7 @@
 mod harness;
 mod world;
 
+mod aws_config;
 mod core;
 mod errors;
 mod generated;
