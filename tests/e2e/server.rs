@@ -464,7 +464,7 @@ fn ctrl_c_in_a_terminal_reaches_the_command_once() {
     let ready = w.home().join("child-ready");
     let got = w.home().join("child-got");
     let child = format!(
-        "trap 'echo INT >> {got}' INT; echo ready > {ready}; sleep 60 & wait; exit 3",
+        "trap 'echo INT >> {got}' INT; echo ready > {ready}; sleep 60 & wait; kill $!; exit 3",
         got = got.display(),
         ready = ready.display()
     );
