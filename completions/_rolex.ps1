@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('iam', 'iam', [CompletionResultType]::ParameterValue, 'Set up the AWS side: trust policies, cross-account roles, permission to assume them')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the setup end to end and explain each problem in plain words')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn the role profiles of the AWS config file into rolex roles')
+            [CompletionResult]::new('aws-config', 'aws-config', [CompletionResultType]::ParameterValue, 'AWS config profiles (credential_process = rolex) for every role')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The local audit trail: who switched to what, when, why, and when they left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into DIR')
@@ -72,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'MFA code (6 digits); skips the prompt')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Role session length, 15m..12h (for example 30m, 2h)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region inside the role (AWS_REGION)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Give the command a local credential endpoint that renews the session, not static keys')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (for scripts)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write cached sessions')
@@ -246,6 +248,13 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'rolex;aws-config' {
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Put P in front of each profile name (for example rolex- for [profile rolex-prod])')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Keep them in a marked block of the AWS config file (default: print them)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'rolex;log' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only entries newer than this (for example 24h, 7d)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the entries as JSON lines, as stored')
@@ -281,6 +290,7 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('iam', 'iam', [CompletionResultType]::ParameterValue, 'Set up the AWS side: trust policies, cross-account roles, permission to assume them')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the setup end to end and explain each problem in plain words')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn the role profiles of the AWS config file into rolex roles')
+            [CompletionResult]::new('aws-config', 'aws-config', [CompletionResultType]::ParameterValue, 'AWS config profiles (credential_process = rolex) for every role')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The local audit trail: who switched to what, when, why, and when they left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into DIR')
@@ -348,6 +358,9 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             break
         }
         'rolex;help;import' {
+            break
+        }
+        'rolex;help;aws-config' {
             break
         }
         'rolex;help;log' {

@@ -19,6 +19,9 @@ _rolex() {
             rolex,add)
                 cmd="rolex__subcmd__add"
                 ;;
+            rolex,aws-config)
+                cmd="rolex__subcmd__aws__subcmd__config"
+                ;;
             rolex,clear)
                 cmd="rolex__subcmd__clear"
                 ;;
@@ -81,6 +84,9 @@ _rolex() {
                 ;;
             rolex__subcmd__help,add)
                 cmd="rolex__subcmd__help__subcmd__add"
+                ;;
+            rolex__subcmd__help,aws-config)
+                cmd="rolex__subcmd__help__subcmd__aws__subcmd__config"
                 ;;
             rolex__subcmd__help,clear)
                 cmd="rolex__subcmd__help__subcmd__clear"
@@ -182,7 +188,7 @@ _rolex() {
 
     case "${cmd}" in
         rolex)
-            opts="-h -V --help --version switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import log completions man help"
+            opts="-h -V --help --version switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +209,24 @@ _rolex() {
             fi
             case "${prev}" in
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__aws__subcmd__config)
+            opts="-h --write --prefix --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -374,7 +398,7 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__exec)
-            opts="-y -h --yes --reason --token --duration --region --no-cache --help"
+            opts="-y -h --server --yes --reason --token --duration --region --no-cache --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,7 +442,7 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help)
-            opts="switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import log completions man help"
+            opts="switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +456,20 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__help__subcmd__aws__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

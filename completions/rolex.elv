@@ -39,6 +39,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand iam 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
             cand doctor 'Check the setup end to end and explain each problem in plain words'
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
+            cand aws-config 'AWS config profiles (credential_process = rolex) for every role'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
@@ -66,6 +67,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand --token 'MFA code (6 digits); skips the prompt'
             cand --duration 'Role session length, 15m..12h (for example 30m, 2h)'
             cand --region 'AWS region inside the role (AWS_REGION)'
+            cand --server 'Give the command a local credential endpoint that renews the session, not static keys'
             cand -y 'Answer yes to confirmations (for scripts)'
             cand --yes 'Answer yes to confirmations (for scripts)'
             cand --no-cache 'Neither read nor write cached sessions'
@@ -217,6 +219,12 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'rolex;aws-config'= {
+            cand --prefix 'Put P in front of each profile name (for example rolex- for [profile rolex-prod])'
+            cand --write 'Keep them in a marked block of the AWS config file (default: print them)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'rolex;log'= {
             cand --since 'Only entries newer than this (for example 24h, 7d)'
             cand --json 'Print the entries as JSON lines, as stored'
@@ -249,6 +257,7 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand iam 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
             cand doctor 'Check the setup end to end and explain each problem in plain words'
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
+            cand aws-config 'AWS config profiles (credential_process = rolex) for every role'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
             cand man 'Write man pages into DIR'
@@ -296,6 +305,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;doctor'= {
         }
         &'rolex;help;import'= {
+        }
+        &'rolex;help;aws-config'= {
         }
         &'rolex;help;log'= {
         }

@@ -14,7 +14,8 @@ use crate::env::Env;
 pub struct Entry {
     /// RFC 3339, UTC.
     pub time: String,
-    /// `switch`, `exec`, `env`, `console`, `credential-process`, `exit`.
+    /// `switch`, `exec`, `env`, `console`, `credential-process`, `renew` (a
+    /// new session for a running `exec --server`), `exit`.
     pub event: String,
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

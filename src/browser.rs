@@ -193,7 +193,7 @@ fn answer(mut stream: TcpStream, nonce: &str, secret_url: &str) -> bool {
 /// 128 random bits, hex.
 fn random_hex() -> Result<String, UserError> {
     let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes)
+    getrandom::fill(&mut bytes)
         .map_err(|e| failed(format!("cannot get random bytes from the system: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

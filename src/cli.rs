@@ -86,6 +86,9 @@ pub enum Command {
         /// The command and its arguments, after `--`
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<String>,
+        /// Give the command a local credential endpoint that renews the session, not static keys
+        #[arg(long)]
+        server: bool,
         #[command(flatten)]
         yes: YesOpt,
         #[command(flatten)]
@@ -226,6 +229,15 @@ pub enum Command {
             default_value = "OrganizationAccountAccessRole"
         )]
         role: String,
+    },
+    /// AWS config profiles (credential_process = rolex) for every role
+    AwsConfig {
+        /// Keep them in a marked block of the AWS config file (default: print them)
+        #[arg(long)]
+        write: bool,
+        /// Put P in front of each profile name (for example rolex- for [profile rolex-prod])
+        #[arg(long, value_name = "P", default_value = "")]
+        prefix: String,
     },
     /// The local audit trail: who switched to what, when, why, and when they left
     Log {

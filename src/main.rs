@@ -23,6 +23,7 @@ mod cache;
 mod cli;
 mod cmd;
 mod config;
+mod endpoint;
 mod env;
 mod error;
 mod mfa;

@@ -35,6 +35,14 @@ if [[ ! -x .venv-moto/bin/moto_server || ! -x .venv-moto/bin/aws ]]; then
 fi
 export ROLEX_TEST_VENV="$PWD/.venv-moto"
 
+# --- the AWS SDK for JavaScript v3 (a real client of `exec --server`) ---------
+# Pinned: its releases from 2027 on need Node.js 22, and this machine has 20.
+if [[ ! -d .node-sdk/node_modules/@aws-sdk/client-sts ]]; then
+    echo "tests/run.sh: installing @aws-sdk/client-sts@3.1177.0 into .node-sdk" >&2
+    npm install --prefix .node-sdk --no-audit --no-fund --silent @aws-sdk/client-sts@3.1177.0 </dev/null
+fi
+export ROLEX_TEST_NODE_MODULES="$PWD/.node-sdk/node_modules"
+
 # --- test runner --------------------------------------------------------------
 if cargo nextest --version >/dev/null 2>&1; then
     runner=(cargo nextest run --no-fail-fast)

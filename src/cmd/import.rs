@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::error::{failed, usage};
 
 /// The sections of an AWS config file: profile name -> key -> value.
-fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+pub(super) fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in text.lines() {
@@ -34,7 +34,8 @@ fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     out
 }
 
-fn aws_config_path(ctx: &Ctx) -> Option<PathBuf> {
+/// `AWS_CONFIG_FILE`, else `~/.aws/config`.
+pub(super) fn aws_config_path(ctx: &Ctx) -> Option<PathBuf> {
     ctx.env
         .non_empty("AWS_CONFIG_FILE")
         .map(PathBuf::from)

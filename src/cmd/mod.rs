@@ -1,5 +1,6 @@
 //! One file per subcommand; this one dispatches and holds what they share.
 
+mod aws_config;
 mod console;
 mod creds;
 mod doctor;
@@ -12,6 +13,7 @@ mod list;
 mod log;
 mod prompt;
 mod secrets;
+mod server;
 mod status;
 mod switch;
 
@@ -76,6 +78,12 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
             ..
         } => switch::switch(&ctx, role, subshell, nest),
         Command::Exit => switch::exit(&ctx),
+        Command::Exec {
+            role,
+            command,
+            server: true,
+            ..
+        } => server::exec_server(&ctx, role, &command),
         Command::Exec { role, command, .. } => creds::exec(&ctx, role, &command),
         Command::Env { role, format, .. } => creds::env(&ctx, role, format),
         Command::CredentialProcess { role, .. } => creds::credential_process(&ctx, &role),
@@ -103,6 +111,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
             role,
         } => import_org::import(&ctx, &role, write),
         Command::Import { write, .. } => import::import(&ctx, write),
+        Command::AwsConfig { write, prefix } => aws_config::aws_config(&ctx, write, &prefix),
         Command::Prompt { .. }
         | Command::Log { .. }
         | Command::Init { .. }

@@ -4,6 +4,7 @@
 mod harness;
 mod world;
 
+mod aws_config;
 mod cache;
 mod console;
 mod core;
@@ -12,6 +13,7 @@ mod generated;
 mod help;
 mod organization;
 mod secrets;
+mod server;
 mod shells;
 mod tools;
 
