@@ -45,19 +45,11 @@ const PARTITIONS: &[Partition] = &[
     },
 ];
 
-/// The partition of a role ARN (`arn:PARTITION:iam::ACCOUNT:role/NAME`).
-pub fn partition(role_arn: &str) -> Result<Partition, UserError> {
+/// The partition of a role ARN (`arn:PARTITION:iam::ACCOUNT:role/NAME`), if
+/// rolex knows its hosts.
+pub fn partition(role_arn: &str) -> Option<Partition> {
     let name = role_arn.split(':').nth(1).unwrap_or("");
-    PARTITIONS
-        .iter()
-        .find(|p| p.name == name)
-        .copied()
-        .ok_or_else(|| {
-            failed(format!(
-                "rolex does not know the console sign-in host of AWS partition {name:?} ({role_arn})"
-            ))
-            .hint("set ROLEX_SIGNIN_URL and ROLEX_CONSOLE_URL to that partition's sign-in and console URLs")
-        })
+    PARTITIONS.iter().find(|p| p.name == name).copied()
 }
 
 /// Where the sign-in endpoint and the console are, without a trailing `/`.
@@ -68,20 +60,31 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    /// The partition's hosts, or `ROLEX_SIGNIN_URL` / `ROLEX_CONSOLE_URL`.
-    pub fn new(
-        p: Partition,
+    /// The hosts of the role's partition, or `ROLEX_SIGNIN_URL` /
+    /// `ROLEX_CONSOLE_URL` (which also serve partitions rolex does not know).
+    pub fn for_role(
+        role_arn: &str,
         signin: Option<&str>,
         console: Option<&str>,
     ) -> Result<Self, UserError> {
+        let known = partition(role_arn);
+        let unknown = || {
+            let name = role_arn.split(':').nth(1).unwrap_or("");
+            failed(format!(
+                "rolex does not know the console sign-in host of AWS partition {name:?} ({role_arn})"
+            ))
+            .hint("set ROLEX_SIGNIN_URL and ROLEX_CONSOLE_URL to that partition's sign-in and console URLs")
+        };
         Ok(Self {
-            signin: match signin {
-                Some(v) => base_url("ROLEX_SIGNIN_URL", v)?,
-                None => format!("https://{}", p.signin),
+            signin: match (signin, known) {
+                (Some(v), _) => base_url("ROLEX_SIGNIN_URL", v)?,
+                (None, Some(p)) => format!("https://{}", p.signin),
+                (None, None) => return Err(unknown()),
             },
-            console: match console {
-                Some(v) => base_url("ROLEX_CONSOLE_URL", v)?,
-                None => format!("https://{}", p.console),
+            console: match (console, known) {
+                (Some(v), _) => base_url("ROLEX_CONSOLE_URL", v)?,
+                (None, Some(p)) => format!("https://{}", p.console),
+                (None, None) => return Err(unknown()),
             },
         })
     }
@@ -335,13 +338,13 @@ mod tests {
     use super::*;
 
     fn aws() -> Endpoints {
-        Endpoints::new(partition("arn:aws:iam::1:role/x").unwrap(), None, None).unwrap()
+        Endpoints::for_role("arn:aws:iam::1:role/x", None, None).unwrap()
     }
 
     #[test]
     fn partitions_pick_their_hosts() {
         let hosts = |arn: &str| {
-            let e = Endpoints::new(partition(arn).unwrap(), None, None).unwrap();
+            let e = Endpoints::for_role(arn, None, None).unwrap();
             (e.signin, e.console)
         };
         assert_eq!(
@@ -365,15 +368,18 @@ mod tests {
                 "https://console.amazonaws.cn".into()
             )
         );
-        let e = partition("arn:aws-iso:iam::111111111111:role/A").unwrap_err();
+        let iso = "arn:aws-iso:iam::111111111111:role/A";
+        let e = Endpoints::for_role(iso, Some("https://signin.example"), None).unwrap_err();
         assert!(e.message.contains("\"aws-iso\""), "{}", e.message);
+        let both = Endpoints::for_role(iso, Some("https://s.example"), Some("https://c.example"));
+        assert_eq!(both.unwrap().console, "https://c.example");
     }
 
     #[test]
     fn overrides_must_be_https_or_loopback_http() {
-        let p = partition("arn:aws:iam::1:role/x").unwrap();
-        let e =
-            Endpoints::new(p, Some("http://127.0.0.1:8080/"), Some("https://c.example")).unwrap();
+        let p = "arn:aws:iam::1:role/x";
+        let e = Endpoints::for_role(p, Some("http://127.0.0.1:8080/"), Some("https://c.example"))
+            .unwrap();
         assert_eq!(e.signin, "http://127.0.0.1:8080");
         assert_eq!(e.console, "https://c.example");
         for bad in [
@@ -384,9 +390,9 @@ mod tests {
             "https://",
             "http://127.0.0.1.evil.example",
         ] {
-            assert!(Endpoints::new(p, Some(bad), None).is_err(), "{bad}");
+            assert!(Endpoints::for_role(p, Some(bad), None).is_err(), "{bad}");
         }
-        assert!(Endpoints::new(p, Some("http://[::1]:9"), None).is_ok());
+        assert!(Endpoints::for_role(p, Some("http://[::1]:9"), None).is_ok());
     }
 
     #[test]

@@ -27,8 +27,8 @@ pub fn console(
     let plan = ctx.plan(&role)?;
     let arn = &plan.hops.last().expect("a plan has a hop").arn;
     // Everything that can be wrong with the request is found before MFA.
-    let endpoints = Endpoints::new(
-        signin::partition(arn)?,
+    let endpoints = Endpoints::for_role(
+        arn,
         ctx.env.non_empty("ROLEX_SIGNIN_URL"),
         ctx.env.non_empty("ROLEX_CONSOLE_URL"),
     )?;

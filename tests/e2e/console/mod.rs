@@ -306,6 +306,42 @@ fn role_chained_sessions_get_no_session_duration() {
 }
 
 #[test]
+fn the_console_host_follows_the_role_arns_partition() {
+    let (mut w, signin) = world();
+    w.unset("ROLEX_CONSOLE_URL");
+    for (arn, console) in [
+        (
+            "arn:aws-us-gov:iam::999999999999:role/Gov",
+            "console.amazonaws-us-gov.com",
+        ),
+        (
+            "arn:aws-cn:iam::999999999999:role/Cn",
+            "console.amazonaws.cn",
+        ),
+        (
+            "arn:aws:iam::999999999999:role/Std",
+            "console.aws.amazon.com",
+        ),
+    ] {
+        // (moto keeps one partition's role sessions apart from another's
+        // regions: the sessions are made in eu-west-1, the console's region.)
+        let out = w.run(&[
+            "console",
+            arn,
+            "--print",
+            "--no-logout",
+            "--token",
+            "123456",
+        ]);
+        let url = ok(&out);
+        let dest =
+            format!("Destination=https%3A%2F%2F{console}%2Fconsole%2Fhome%3Fregion%3Deu-west-1&");
+        assert!(url.contains(&dest), "{arn}: {url}");
+    }
+    assert_eq!(signin.tokens().len(), 3, "each session was accepted");
+}
+
+#[test]
 fn confirm_reason_and_mfa_guard_the_console_as_they_guard_switch() {
     let (w, signin) = world();
     let (out, reqs) = w.recorded(|| w.run(&["console", "guarded", "--print", "--token", "123456"]));
