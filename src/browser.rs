@@ -13,7 +13,7 @@
 //! The page's path is visible to others but its content is not; the random
 //! path it holds works for one request, and only while rolex waits.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -164,16 +164,10 @@ pub fn open(opener: &Opener, secret_url: &str, dir: &Path, env: &Env) -> Result<
 /// Answers one request: the redirect for `/NONCE` (true), else 404.
 fn answer(mut stream: TcpStream, nonce: &str, secret_url: &str) -> bool {
     let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 2048];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&head);
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+    // One deadline for the whole request, not one per read.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let text = crate::endpoint::read_head(&mut stream, deadline).unwrap_or_default();
     let mut line = text.lines().next().unwrap_or("").split_whitespace();
     let hit = line.next() == Some("GET") && line.next() == Some(&format!("/{nonce}"));
     let reply = if hit {

@@ -42,23 +42,47 @@ pub enum Request {
 /// Reads one request head from `stream` and decides whether it may have
 /// credentials.
 pub fn read_request(stream: &mut TcpStream, token: &str) -> Request {
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    match read_head(stream) {
+    let deadline = std::time::Instant::now() + IO_TIMEOUT;
+    match read_head(stream, deadline) {
         Ok(head) => judge(&head, token),
         Err(HeadError::TooLarge) => Request::Refused(431, "request head too large"),
         Err(HeadError::Io) => Request::Refused(400, "incomplete request"),
     }
 }
 
-enum HeadError {
+pub enum HeadError {
     TooLarge,
     Io,
 }
 
+/// Reads from `stream`, but never past `deadline`: a client that sends a
+/// byte now and then cannot hold the connection longer than that.
+pub fn read_by(
+    stream: &mut TcpStream,
+    deadline: std::time::Instant,
+    buf: &mut [u8],
+) -> std::io::Result<usize> {
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    if left.is_zero() {
+        return Err(std::io::ErrorKind::TimedOut.into());
+    }
+    stream.set_read_timeout(Some(left))?;
+    stream.read(buf)
+}
+
 /// The request line and headers, up to the blank line (a body is not read:
-/// the protocol has none).
-fn read_head(stream: &mut impl Read) -> Result<String, HeadError> {
+/// the protocol has none), all by `deadline`.
+pub fn read_head(
+    stream: &mut TcpStream,
+    deadline: std::time::Instant,
+) -> Result<String, HeadError> {
+    collect_head(|chunk| read_by(stream, deadline, chunk))
+}
+
+fn collect_head(
+    mut read: impl FnMut(&mut [u8]) -> std::io::Result<usize>,
+) -> Result<String, HeadError> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 2048];
     loop {
@@ -69,7 +93,7 @@ fn read_head(stream: &mut impl Read) -> Result<String, HeadError> {
         if buf.len() > MAX_HEAD {
             return Err(HeadError::TooLarge);
         }
-        match stream.read(&mut chunk) {
+        match read(&mut chunk) {
             Ok(0) | Err(_) => return Err(HeadError::Io),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
@@ -143,8 +167,9 @@ pub fn respond(stream: &mut TcpStream, status: u16, body: &str) {
         // might lose the answer: read (a bounded amount of) the rest first.
         let mut rest = [0u8; 8192];
         let mut left = MAX_DRAIN;
+        let deadline = std::time::Instant::now() + IO_TIMEOUT;
         while left > 0 {
-            match stream.read(&mut rest) {
+            match read_by(stream, deadline, &mut rest) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => left = left.saturating_sub(n),
             }
@@ -155,6 +180,31 @@ pub fn respond(stream: &mut TcpStream, status: u16, body: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_trickling_bytes_is_cut_off_at_the_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut c = TcpStream::connect(addr).unwrap();
+            // One byte every 50 ms, never a blank line: per-read timeouts
+            // alone would let this go on for ever.
+            for _ in 0..100 {
+                if c.write_all(b"G").is_err() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+        let (mut server, _) = listener.accept().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(300);
+        assert!(matches!(
+            read_head(&mut server, deadline),
+            Err(HeadError::Io)
+        ));
+        drop(server);
+        client.join().unwrap();
+    }
 
     #[test]
     fn only_a_get_with_the_token_gets_credentials() {
@@ -186,15 +236,25 @@ mod tests {
     fn heads_are_bounded() {
         let big = vec![b'a'; MAX_HEAD + 4096];
         assert!(matches!(
-            read_head(&mut big.as_slice()),
+            {
+                let r = &mut big.as_slice();
+                collect_head(|b| r.read(b))
+            },
             Err(HeadError::TooLarge)
         ));
         assert!(matches!(
-            read_head(&mut b"GET / HTTP/1.1\r\n".as_slice()),
+            {
+                let r = &mut b"GET / HTTP/1.1\r\n".as_slice();
+                collect_head(|b| r.read(b))
+            },
             Err(HeadError::Io)
         ));
         assert_eq!(
-            read_head(&mut b"GET / HTTP/1.1\r\nA: b\r\n\r\nrest".as_slice()).ok(),
+            {
+                let r = &mut b"GET / HTTP/1.1\r\nA: b\r\n\r\nrest".as_slice();
+                collect_head(|b| r.read(b))
+            }
+            .ok(),
             Some("GET / HTTP/1.1\r\nA: b".to_string())
         );
     }

@@ -105,6 +105,13 @@ fn base_url(var: &str, value: &str) -> Result<String, UserError> {
     if value.contains(['?', '#']) || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("a base URL has no query, fragment or spaces"));
     }
+    // `http://127.0.0.1:1@elsewhere` would send the keys to `elsewhere`.
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.contains(['@', '\\', '%']) {
+        return Err(bad(
+            "a base URL has no user name, password, backslash or escapes in its host",
+        ));
+    }
     match scheme {
         "https" => {}
         "http" if matches!(host, "127.0.0.1" | "localhost" | "[::1]") => {}
@@ -183,7 +190,7 @@ fn under(console: &str, url: &str) -> bool {
     let path = &rest[authority.len()..];
     let base_path = &base[base_authority.len()..];
     scheme == url_scheme
-        && !authority.contains('@')
+        && !authority.contains(['@', '\\', '%'])
         && (authority == base_authority || authority.ends_with(&format!(".{base_authority}")))
         && path.starts_with(base_path)
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -389,6 +396,9 @@ mod tests {
             "https://x/?a=b",
             "https://",
             "http://127.0.0.1.evil.example",
+            "http://127.0.0.1:1@evil.example",
+            "https://user:pw@signin.example",
+            "https://evil.example\\.signin.example",
         ] {
             assert!(Endpoints::for_role(p, Some(bad), None).is_err(), "{bad}");
         }

@@ -113,6 +113,26 @@ impl Backend for Kernel {
         Ok(map)
     }
 
+    fn get(&self, key: &str) -> Result<Option<Cached>, UserError> {
+        let k = match self.ring.search(&format!("{}{key}", self.prefix)) {
+            Ok(k) => k,
+            Err(
+                KeyError::KeyDoesNotExist
+                | KeyError::KeyExpired
+                | KeyError::KeyRevoked
+                | KeyError::KeyRejected,
+            ) => return Ok(None),
+            Err(e) => return Err(kernel_error(e)),
+        };
+        Ok(k.read_to_vec()
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok()))
+    }
+
+    fn lookups(&self) -> bool {
+        true
+    }
+
     fn put(&self, key: &str, value: &Cached, keep: u64) -> Result<(), UserError> {
         let payload = serde_json::to_vec(value).expect("a session serialises");
         let mut room: Option<Vec<(i64, Key)>> = None;
@@ -145,6 +165,17 @@ impl Backend for Kernel {
                     match queue.pop() {
                         Some((_, k)) => {
                             let _ = k.invalidate();
+                            // The kernel gives the quota back when its
+                            // collector has run, a moment later: wait for
+                            // that before making more room.
+                            for _ in 0..20 {
+                                std::thread::sleep(std::time::Duration::from_millis(10));
+                                match self.add(key, &payload, keep) {
+                                    Ok(()) => return Ok(()),
+                                    Err(KeyError::QuotaExceeded) => {}
+                                    Err(e) => return Err(kernel_error(e)),
+                                }
+                            }
                         }
                         None => {
                             return Err(failed(

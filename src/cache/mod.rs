@@ -55,6 +55,14 @@ pub fn mfa_key(source: &str) -> String {
 pub trait Backend {
     /// Every cached session of this store.
     fn load(&self) -> Result<BTreeMap<String, Cached>, UserError>;
+    /// One cached session; backends that can look one up cheaply do.
+    fn get(&self, key: &str) -> Result<Option<Cached>, UserError> {
+        Ok(self.load()?.remove(key))
+    }
+    /// Whether [`get`](Self::get) is cheaper than [`load`](Self::load).
+    fn lookups(&self) -> bool {
+        false
+    }
     /// Keeps a session for `keep` seconds at most.
     fn put(&self, key: &str, value: &Cached, keep: u64) -> Result<(), UserError>;
     fn remove(&self, keys: &[String]) -> Result<(), UserError>;
@@ -95,6 +103,8 @@ pub struct SessionCache<'a> {
     env: &'a Env,
     backend: Option<Box<dyn Backend + 'a>>,
     entries: Option<BTreeMap<String, Cached>>,
+    /// Single lookups made so far (backends with cheap lookups).
+    looked_up: BTreeMap<String, Option<Cached>>,
     /// Said once: the cache failed and is off for this process.
     broken: bool,
 }
@@ -105,6 +115,7 @@ impl<'a> SessionCache<'a> {
             env,
             backend: None,
             entries: None,
+            looked_up: BTreeMap::new(),
             broken: false,
         }
     }
@@ -116,6 +127,7 @@ impl<'a> SessionCache<'a> {
             env,
             backend: Some(backend),
             entries: None,
+            looked_up: BTreeMap::new(),
             broken: false,
         }
     }
@@ -145,10 +157,24 @@ impl<'a> SessionCache<'a> {
     /// after waiting for another process that may have cached sessions.
     pub fn reload(&mut self) {
         self.entries = None;
+        self.looked_up.clear();
     }
 
-    /// The cached session under `key`, if any (fresh or not).
+    /// The cached session under `key`, if any (fresh or not): from what was
+    /// read, or one lookup where the backend has cheap ones (the kernel
+    /// keyring), else by reading everything once.
     pub fn get(&mut self, key: &str) -> Result<Option<Cached>, UserError> {
+        if let Some(entries) = &self.entries {
+            return Ok(entries.get(key).cloned());
+        }
+        if let Some(hit) = self.looked_up.get(key) {
+            return Ok(hit.clone());
+        }
+        if self.backend()?.lookups() {
+            let hit = self.backend()?.get(key)?;
+            self.looked_up.insert(key.to_string(), hit.clone());
+            return Ok(hit);
+        }
         Ok(self.all()?.get(key).cloned())
     }
 
@@ -178,8 +204,9 @@ impl<'a> SessionCache<'a> {
         match result {
             Ok(()) => {
                 if let Some(entries) = &mut self.entries {
-                    entries.insert(key.to_string(), value);
+                    entries.insert(key.to_string(), value.clone());
                 }
+                self.looked_up.insert(key.to_string(), Some(value));
             }
             Err(e) => self.warn("the new session is not cached", &e),
         }
@@ -192,6 +219,9 @@ impl<'a> SessionCache<'a> {
                 entries.remove(k);
             }
         }
+        for k in keys {
+            self.looked_up.insert(k.clone(), None);
+        }
         Ok(())
     }
 
@@ -199,6 +229,7 @@ impl<'a> SessionCache<'a> {
     pub fn clear(&mut self) -> Result<(), UserError> {
         self.backend()?.clear()?;
         self.entries = Some(BTreeMap::new());
+        self.looked_up.clear();
         Ok(())
     }
 
@@ -287,7 +318,12 @@ impl<'a> StoreCache<'a> {
     fn update(&self, f: impl FnOnce(&mut BTreeMap<String, Cached>)) -> Result<(), UserError> {
         let dir = store::private_dir(self.env)?;
         let _lock = store::lock(&dir.join("cache.lock"), None)?;
-        let mut map = self.read().unwrap_or_default();
+        // A store that cannot be read stops the change (writing would wipe
+        // the others' sessions); a damaged copy is replaced.
+        let mut map: BTreeMap<String, Cached> = match self.store()?.get(STORE_ITEM)? {
+            Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+            None => BTreeMap::new(),
+        };
         map.retain(|_, c| c.seconds_left().is_some_and(|s| s > 0));
         f(&mut map);
         let text = serde_json::to_string(&map).expect("sessions serialise");
@@ -315,6 +351,9 @@ impl Backend for StoreCache<'_> {
     }
 
     fn clear(&self) -> Result<(), UserError> {
+        let dir = store::private_dir(self.env)?;
+        // Under the lock: a concurrent change cannot write the old list back.
+        let _lock = store::lock(&dir.join("cache.lock"), None)?;
         let store = self.store()?;
         store.delete(STORE_ITEM)?;
         // Before 0.2 every session was an item of its own, listed in an index.

@@ -228,31 +228,7 @@ fn merge(text: &str, block: &str, path: &Path) -> Result<String, UserError> {
 /// Writes `text` to a new file beside `path` and renames it over `path`,
 /// keeping the old file's mode (0600 for a new file).
 fn write_beside(path: &Path, text: &str) -> Result<(), UserError> {
-    use std::io::Write;
-    let err = |e: std::io::Error| failed(format!("cannot write {}: {e}", path.display()));
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.rolex-{}", std::process::id()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let result = opts.open(&tmp).and_then(|mut f| {
-        f.write_all(text.as_bytes())?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            f.set_permissions(meta.permissions())?;
-        }
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
+    crate::store::replace_file(path, text.as_bytes(), true)
 }
 
 #[cfg(test)]

@@ -95,7 +95,12 @@ pub fn plan(
                 let base = alias_of(&acct.name);
                 let alias = if taken.contains_key(&base) {
                     let tail = &acct.id[acct.id.len().saturating_sub(4)..];
-                    let other = format!("{base}-{tail}");
+                    let mut other = format!("{base}-{tail}");
+                    let mut n = 2;
+                    while taken.contains_key(&other) {
+                        other = format!("{base}-{tail}-{n}");
+                        n += 1;
+                    }
                     p.kept.push(format!(
                         "alias {base} is taken by account {}; account {} is {other}",
                         taken[&base], acct.id
@@ -216,7 +221,11 @@ fn render(p: &Plan) -> String {
 /// Adds the plan to the profile file, keeping every other byte; the result
 /// must load before it replaces the file.
 fn write_merged(env: &Env, target: &Path, p: &Plan) -> Result<(), UserError> {
-    let old = std::fs::read_to_string(target).unwrap_or_default();
+    let old = match std::fs::read_to_string(target) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(failed(format!("cannot read {}: {e}", target.display()))),
+    };
     let mut doc: toml_edit::DocumentMut = old
         .parse()
         .map_err(|e| usage(format!("{}: {e}", target.display())))?;
@@ -225,6 +234,13 @@ fn write_merged(env: &Env, target: &Path, p: &Plan) -> Result<(), UserError> {
         .as_table_mut()
         .ok_or_else(|| usage(format!("{}: [accounts] is not a table", target.display())))?;
     for (alias, id) in &p.aliases {
+        // Never over what the file has (an include may have changed since).
+        if accounts.contains_key(alias) {
+            return Err(failed(format!(
+                "alias {alias} is already in {}; nothing was changed",
+                target.display()
+            )));
+        }
         accounts.insert(alias, toml_edit::value(id.clone()));
     }
     let roles = doc.entry("roles").or_insert(toml_edit::table());
@@ -233,6 +249,12 @@ fn write_merged(env: &Env, target: &Path, p: &Plan) -> Result<(), UserError> {
         .ok_or_else(|| usage(format!("{}: [roles] is not a table", target.display())))?;
     roles.set_implicit(true);
     for (entry, (alias, role, name)) in &p.roles {
+        if roles.contains_key(entry) {
+            return Err(failed(format!(
+                "role {entry} is already in {}; nothing was changed",
+                target.display()
+            )));
+        }
         roles.insert(entry, toml_edit::Item::Table(role_table(alias, role, name)));
     }
     replace_checked(env, target, &doc.to_string())
@@ -241,6 +263,10 @@ fn write_merged(env: &Env, target: &Path, p: &Plan) -> Result<(), UserError> {
 /// Replaces the profile file with `text` only if the result loads (with its
 /// includes): written beside it, loaded, then renamed over it.
 fn replace_checked(env: &Env, target: &Path, text: &str) -> Result<(), UserError> {
+    // A linked profile file stays a link: its target is what changes.
+    let target = &target
+        .canonicalize()
+        .unwrap_or_else(|_| target.to_path_buf());
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -306,6 +332,15 @@ mod tests {
         assert_eq!(p.aliases["prod-3333"], "333333333333");
         assert!(!p.aliases.values().any(|id| id == "111111111111"));
         assert_eq!(p.roles["prod-org-access"].1, DEFAULT_ROLE);
+        // Many accounts of one name whose ids end alike still get one alias each.
+        let same = [
+            acct("100000001234", "Sandbox"),
+            acct("200000001234", "Sandbox"),
+            acct("300000001234", "Sandbox"),
+        ];
+        let s = plan(&same, "", "Admin", &BTreeMap::new(), &BTreeSet::new());
+        assert_eq!(s.aliases.len(), 3, "{:?}", s.aliases);
+        assert_eq!(s.roles.len(), 3);
         // Listed in another order: the same result.
         let reversed: Vec<_> = accounts.iter().rev().cloned().collect();
         assert_eq!(

@@ -189,24 +189,7 @@ pub fn write_mfa_serial(path: &Path, name: &str, serial: &str) -> Result<(), Use
 /// Writes a profile file whole (beside, then renamed; mode 0600), through a
 /// symbolic link rather than over it.
 pub fn write_file(path: &Path, text: &str) -> Result<(), UserError> {
-    let path = &path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    use std::io::Write;
-    opts.open(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
+    crate::store::replace_file(path, text.as_bytes(), true)
 }
 
 pub fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {

@@ -106,9 +106,22 @@ pub fn make_private_dir(dir: &Path) -> Result<(), String> {
 /// renames: a crash leaves the old file whole, and the mode is 0600 whatever
 /// a stale temporary file had.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), UserError> {
+    replace_file(path, bytes, false)
+}
+
+/// The one way rolex replaces a file (store files, the profile file, the
+/// AWS config file): a link is followed to the real file, a fresh 0600
+/// temporary file beside it gets the bytes (and, with `keep_mode`, the old
+/// file's mode), is synced, then renamed over it. A crash leaves the old file
+/// whole; a failure leaves no temporary file behind.
+pub fn replace_file(path: &Path, bytes: &[u8], keep_mode: bool) -> Result<(), UserError> {
     use std::io::Write;
-    let tmp = path.with_extension("tmp");
-    let cannot = |e: std::io::Error| failed(format!("cannot write {}: {e}", tmp.display()));
+    let path = &path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{name}.rolex-tmp"));
+    let cannot = |e: std::io::Error| failed(format!("cannot write {}: {e}", path.display()));
+    fs::create_dir_all(dir).map_err(cannot)?;
     match fs::remove_file(&tmp) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -121,11 +134,18 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), UserError> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(&tmp).map_err(cannot)?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(cannot)?;
-    fs::rename(&tmp, path).map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
+    let result = opts.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        if keep_mode && let Ok(meta) = fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(cannot)
 }
 
 /// An exclusive lock on a file beside the store, held until dropped.
@@ -200,7 +220,7 @@ mod tests {
     fn a_stale_open_temporary_file_does_not_pass_its_mode_on() {
         let t = tempfile::tempdir().unwrap();
         let path = t.path().join("sessions.age");
-        let tmp = t.path().join("sessions.tmp");
+        let tmp = t.path().join(".sessions.age.rolex-tmp");
         fs::write(&tmp, b"old").unwrap();
         fs::set_permissions(&tmp, fs::Permissions::from_mode(0o666)).unwrap();
         write_private(&path, b"new").unwrap();

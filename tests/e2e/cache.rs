@@ -251,7 +251,7 @@ fn a_cache_that_cannot_be_written_does_not_throw_the_mfa_session_away() {
     w.set("ROLEX_SESSION_CACHE", "store");
     // The store's temporary file cannot be made: every write fails.
     let dir = w.home().join(".local/share/rolex");
-    std::fs::create_dir_all(dir.join("sessions.tmp/blocker")).unwrap();
+    std::fs::create_dir_all(dir.join(".sessions.age.rolex-tmp/blocker")).unwrap();
     set_mode(&dir, 0o700);
     let (out, reqs) = w.recorded(|| {
         w.run(&[
