@@ -30,6 +30,13 @@ pub const HOOK_VAR: &str = "ROLEX_HOOK";
 /// opaque to the shell. Never passed on to a child process.
 pub const SAVED_VAR: &str = "__ROLEX_SAVED";
 
+/// rolex's own variables, which may hold secrets (the hook's saved state can
+/// hold the shell's original long-term keys; the file store's passphrase).
+/// rolex reads them from its [`Env`] snapshot; no process that rolex causes
+/// to run gets them, whether rolex starts it or the AWS SDK does (an AWS
+/// profile's `credential_process`).
+pub const PRIVATE_VARS: &[&str] = &[SAVED_VAR, HOOK_VAR, "ROLEX_FILE_PASSPHRASE"];
+
 /// A snapshot of environment variables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Env {
@@ -37,8 +44,18 @@ pub struct Env {
 }
 
 impl Env {
+    /// The process environment, taken once at the very start of `main`:
+    /// the snapshot keeps rolex's [`PRIVATE_VARS`], the process's own
+    /// environment loses them, so that nothing rolex starts, directly or
+    /// through the AWS SDK, can inherit them.
+    pub fn take_from_process() -> Self {
+        let env = Self::from_process();
+        hide_private_vars();
+        env
+    }
+
     /// The process environment (variables that are not UTF-8 are skipped).
-    pub fn from_process() -> Self {
+    fn from_process() -> Self {
         let vars = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
@@ -93,6 +110,21 @@ impl Env {
             }
         }
         env
+    }
+}
+
+/// Takes [`PRIVATE_VARS`] out of this process's environment.
+#[allow(unsafe_code, clippy::disallowed_methods)]
+fn hide_private_vars() {
+    for name in PRIVATE_VARS {
+        if std::env::var_os(name).is_some() {
+            // SAFETY: the only caller is `Env::take_from_process`, called
+            // first thing in `main`, before rolex or any library has started
+            // a thread (the tokio runtime, the SDK and the secret store are
+            // all created later), so no other thread can be reading the
+            // environment while it changes.
+            unsafe { std::env::remove_var(name) };
+        }
     }
 }
 

@@ -34,11 +34,13 @@ mod store;
 mod template;
 
 fn main() {
+    // First, while this is the only thread: rolex's private variables move
+    // from the process environment into the snapshot.
+    let env = env::Env::take_from_process();
     // `rolex prompt` runs at every prompt: skip building the whole CLI.
-    if let Some(code) = cmd::prompt_fast_path() {
+    if let Some(code) = cmd::prompt_fast_path(&env) {
         std::process::exit(code);
     }
     let cli = <cli::Cli as clap::Parser>::parse();
-    let env = env::Env::from_process();
     std::process::exit(error::exit_code(cmd::run(cli, &env)));
 }

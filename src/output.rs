@@ -104,14 +104,6 @@ impl RoleVars {
     }
 }
 
-/// Variables of rolex's own that no child process gets: the hook's saved
-/// state (it can hold the original keys) and the file store's passphrase.
-pub const PRIVATE_VARS: &[&str] = &[
-    crate::env::SAVED_VAR,
-    crate::env::HOOK_VAR,
-    "ROLEX_FILE_PASSPHRASE",
-];
-
 /// Gives a child process the environment `inside`: the role variables set or
 /// removed as there, rolex's private ones removed, everything else inherited
 /// untouched (variables that are not UTF-8 included).
@@ -122,7 +114,9 @@ pub fn apply_to_command(cmd: &mut std::process::Command, inside: &Env) {
             None => cmd.env_remove(name),
         };
     }
-    for name in PRIVATE_VARS {
+    // Already out of the process environment (Env::take_from_process);
+    // removed here too so that this holds whatever `main` did.
+    for name in crate::env::PRIVATE_VARS {
         cmd.env_remove(name);
     }
 }

@@ -13,7 +13,7 @@ const WARN_SECS: i64 = 300;
 /// `rolex prompt` with the plain flags, parsed by hand so that the prompt does
 /// not pay for building the whole clap command tree. Anything unusual
 /// (`--help`, an unknown flag) returns `None` and goes through clap.
-pub fn fast_path() -> Option<i32> {
+pub fn fast_path(env: &Env) -> Option<i32> {
     let mut args = std::env::args_os().skip(1);
     if args.next()? != "prompt" {
         return None;
@@ -32,9 +32,8 @@ pub fn fast_path() -> Option<i32> {
             },
         }
     }
-    let env = Env::from_process();
     Some(crate::error::exit_code(run(
-        &env,
+        env,
         format.as_deref(),
         shell.as_deref(),
         no_color,

@@ -7,6 +7,7 @@ mod world;
 mod core;
 mod errors;
 mod generated;
+mod hardening;
 mod secrets;
 mod shells;
 mod tools;

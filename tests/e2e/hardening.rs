@@ -1,0 +1,63 @@
+//! Issue 9: what a security review found. Each test failed before its fix.
+
+use crate::world::*;
+
+/// A role reached from a source that is an AWS profile whose
+/// `credential_process` is `script`.
+fn world_with_credential_process(script: &str) -> World {
+    let w = World::new(
+        r#"
+[sources.legacy]
+from = "aws-profile:cp"
+
+[roles.r]
+role = "arn:aws:iam::999999999999:role/R"
+source = "legacy"
+"#,
+    );
+    let path = w.home().join("cp.sh");
+    std::fs::write(&path, script).unwrap();
+    set_mode(&path, 0o700);
+    std::fs::write(
+        w.home().join("aws-config"),
+        format!("[profile cp]\ncredential_process = {}\n", path.display()),
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn private_variables_reach_no_credential_process_and_no_child() {
+    let dump = |name: &str| format!("{}/{name}", "$HOME");
+    let w = world_with_credential_process(&format!(
+        "#!/bin/sh\nenv > \"{}\"\nprintf '{{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"%s\"}}' {KEY_ID} '{SECRET}'\n",
+        dump("cp-env")
+    ));
+    let saved = saved_with_source_keys();
+    let config = w.home().join("aws-config").display().to_string();
+    let out = w.run_with(
+        &["exec", "r", "--", "sh", "-c", "env > \"$HOME/child-env\""],
+        &[
+            ("AWS_CONFIG_FILE", &config),
+            ("ROLEX_HOOK", "bash"),
+            ("__ROLEX_SAVED", &saved),
+            ("ROLEX_FILE_PASSPHRASE", "test passphrase"),
+        ],
+    );
+    ok(&out);
+    let secret_hex: String = SECRET.bytes().map(|b| format!("{b:02x}")).collect();
+    for file in ["cp-env", "child-env"] {
+        let text = std::fs::read_to_string(w.home().join(file))
+            .unwrap_or_else(|e| panic!("{file} was not written: {e}"));
+        assert!(text.contains("HOME="), "{file}: {text}");
+        for needle in [
+            "ROLEX_FILE_PASSPHRASE",
+            "ROLEX_HOOK",
+            "__ROLEX_SAVED",
+            "test passphrase",
+            &secret_hex,
+        ] {
+            assert!(!text.contains(needle), "{file} holds {needle}:\n{text}");
+        }
+    }
+}
