@@ -61,3 +61,13 @@ fn private_variables_reach_no_credential_process_and_no_child() {
         }
     }
 }
+
+#[test]
+fn log_since_a_huge_duration_shows_everything_instead_of_panicking() {
+    let w = World::new("");
+    for since in ["300000y", "500000000y"] {
+        let out = w.run(&["log", "--since", since]);
+        assert!(ok(&out).contains("no entries"), "{since}");
+    }
+    fails(&w.run(&["log", "--since", "soon"]), 2);
+}
