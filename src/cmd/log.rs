@@ -3,6 +3,7 @@
 use crate::audit;
 use crate::env::Env;
 use crate::error::{UserError, failed, usage};
+use crate::output::printable;
 
 /// The earliest time `--since SINCE` shows, counted back from `now`; `None`
 /// when it reaches back before any time there can be (everything is shown).
@@ -74,12 +75,12 @@ pub fn log(env: &Env, since: Option<&str>, json: bool) -> anyhow::Result<i32> {
         };
         outln!(
             "{:<20} {:<18} {:<20} {:<13} {:<12} {}",
-            when,
-            event,
-            e.role,
-            e.account.as_deref().unwrap_or("-"),
-            e.user,
-            e.reason.as_deref().unwrap_or("")
+            printable(&when),
+            printable(&event),
+            printable(&e.role),
+            printable(e.account.as_deref().unwrap_or("-")),
+            printable(&e.user),
+            printable(e.reason.as_deref().unwrap_or(""))
         );
     }
     Ok(0)

@@ -93,6 +93,7 @@ fn warn_if_expired(env: &Env) {
     if let Some(left) = session::seconds_left(exp)
         && left <= 0
     {
+        let role = crate::output::printable(role);
         eprintln!(
             "rolex: the session of role {role} expired {} ago; `rolex switch {role}` renews it, `rolex exit` leaves it",
             session::format_left(-left)
@@ -214,15 +215,16 @@ impl Ctx<'_> {
             ))
             .hint("pass --yes")
         })?;
+        let printable = crate::output::printable;
         let what = plan
             .description
             .as_deref()
-            .map_or(String::new(), |d| format!(" ({d})"));
+            .map_or(String::new(), |d| format!(" ({})", printable(d)));
         let ok = dialoguer::Confirm::new()
             .with_prompt(format!(
                 "Switch to {}{what} in account {}?",
-                plan.role,
-                plan.account_alias.as_deref().unwrap_or(&plan.account)
+                printable(&plan.role),
+                printable(plan.account_alias.as_deref().unwrap_or(&plan.account))
             ))
             .default(false)
             .interact_on(&term)

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::env::Env;
+use crate::output::printable;
 use crate::session::{format_left, seconds_left};
 
 const DEFAULT_FORMAT: &str = "{role}@{alias} {left}{mark}";
@@ -70,11 +71,21 @@ pub fn segment(env: &Env, format: Option<&str>, shell: Option<&str>, no_color: b
         Some(s) => (format_left(s), ""),
         None => (String::new(), ""),
     };
+    // The values come from the environment (and from there from a profile
+    // file): no control characters, and no `%` that zsh would expand.
+    let clean = |v: &str| {
+        let v = printable(v);
+        if shell == Some("zsh") {
+            v.replace('%', "%%")
+        } else {
+            v.into_owned()
+        }
+    };
     let text = format
         .unwrap_or(DEFAULT_FORMAT)
-        .replace("{role}", role)
-        .replace("{account}", account)
-        .replace("{alias}", alias)
+        .replace("{role}", &clean(role))
+        .replace("{account}", &clean(account))
+        .replace("{alias}", &clean(alias))
         .replace("{left}", &left_text)
         .replace("{mark}", mark);
     let text = text.trim_end().to_string();
@@ -169,5 +180,20 @@ mod tests {
         let mut n = e.clone();
         n.set("NO_COLOR", "1");
         assert_eq!(segment(&n, Some("[{role}]"), None, false), "[prod-admin]");
+    }
+
+    #[test]
+    fn values_cannot_drive_the_terminal_or_the_zsh_prompt() {
+        let mut e = env(&in_minutes(42), None);
+        e.set("ROLEX_ROLE", "prod\x1b]0;pwned\x07\r\n%F{red}");
+        e.set("ROLEX_ACCOUNT_ALIAS", "a\u{9b}2J\u{202e}");
+        let zsh = segment(&e, None, Some("zsh"), true);
+        assert_eq!(
+            zsh,
+            "prod\\u{1b}]0;pwned\\u{7}\\r\\n%%F{red}@a\\u{9b}2J\\u{202e} 42m"
+        );
+        let bash = segment(&e, None, Some("bash"), true);
+        assert!(!bash.chars().any(char::is_control), "{bash:?}");
+        assert!(bash.contains("%F{red}"), "{bash:?}");
     }
 }

