@@ -125,12 +125,7 @@ impl Ctx<'_> {
 
     pub fn values(&self) -> Values {
         Values {
-            user: self
-                .env
-                .non_empty("USER")
-                .or(self.env.non_empty("LOGNAME"))
-                .unwrap_or("rolex")
-                .to_string(),
+            user: user_name(self.env),
             host: hostname(),
             ..Values::default()
         }
@@ -235,6 +230,16 @@ impl Ctx<'_> {
             Err(failed("not confirmed; nothing was changed"))
         }
     }
+}
+
+/// Who runs rolex: USER, else LOGNAME, else the account name of our uid (so
+/// that CloudTrail tells operators apart under cron or systemd too).
+fn user_name(env: &Env) -> String {
+    env.non_empty("USER")
+        .or(env.non_empty("LOGNAME"))
+        .map(str::to_string)
+        .or_else(crate::process::my_user_name)
+        .unwrap_or_else(|| "rolex".to_string())
 }
 
 fn hostname() -> String {

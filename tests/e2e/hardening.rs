@@ -305,3 +305,27 @@ fn profile_text_cannot_drive_the_terminal_in_list_and_log() {
     assert!(log.contains(r"why\u{1b}[2J"), "{log}");
     assert!(!log.chars().any(|c| c.is_control() && c != '\n'), "{log:?}");
 }
+
+#[test]
+fn without_user_or_logname_the_session_is_named_after_the_account_of_our_uid() {
+    let w = World::new(DIRECT);
+    let me = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let me = String::from_utf8(me.stdout).unwrap().trim().to_string();
+    let (out, reqs) = w.recorded(|| {
+        let mut cmd = w.cmd(&["exec", "r", "--", "true"]);
+        cmd.env_remove("USER").env_remove("LOGNAME");
+        cmd.output().unwrap()
+    });
+    ok(&out);
+    let assume = with_action(&reqs, "AssumeRole");
+    assert_eq!(assume.len(), 1);
+    assert_eq!(assume[0].params["RoleSessionName"], me);
+    let mut log = w.cmd(&["log", "--json"]);
+    log.env_remove("USER");
+    let entry: serde_json::Value =
+        serde_json::from_str(ok(&log.output().unwrap()).lines().last().unwrap()).unwrap();
+    assert_eq!(entry["user"], me.as_str());
+}
