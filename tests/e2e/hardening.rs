@@ -329,3 +329,41 @@ fn without_user_or_logname_the_session_is_named_after_the_account_of_our_uid() {
         serde_json::from_str(ok(&log.output().unwrap()).lines().last().unwrap()).unwrap();
     assert_eq!(entry["user"], me.as_str());
 }
+
+#[test]
+fn an_mfa_command_that_never_ends_is_stopped_with_a_clear_error() {
+    let w = World::new(
+        r#"
+[sources.main]
+from = "env"
+mfa_serial = "arn:aws:iam::123456789012:mfa/alice"
+mfa_command = "echo $$ > \"$HOME/mfa.pid\"; sleep 1000 & echo $! > \"$HOME/child.pid\"; wait"
+
+[roles.r]
+role = "arn:aws:iam::999999999999:role/R"
+"#,
+    );
+    let out = run_bounded(
+        {
+            let mut c = w.cmd(&["exec", "r", "--", "true"]);
+            c.env("ROLEX_MFA_TIMEOUT", "2");
+            c
+        },
+        60,
+    );
+    let err = fails(&out, 1);
+    assert!(
+        err.contains("mfa_command did not finish within 2 s"),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+    for file in ["mfa.pid", "child.pid"] {
+        let pid = std::fs::read_to_string(w.home().join(file)).unwrap();
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()));
+        // Gone, or a zombie waiting for init to reap it: not running.
+        if let Ok(stat) = stat {
+            let state = stat.rsplit(')').next().unwrap().split_whitespace().next();
+            assert_eq!(state, Some("Z"), "{file}: {stat}");
+        }
+    }
+}
