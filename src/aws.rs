@@ -500,7 +500,16 @@ where
                 // a body the SDK cannot read.
                 "" if status == Some(403) => failed(format!("{what} was denied (HTTP 403)"))
                     .hint("check the role's trust policy and that your user may sts:AssumeRole it (with MFA if the policy asks)"),
-                "" => failed(format!("{what} failed: {}", error_chain(err))),
+                // Not an AWS error document (a proxy's HTML page, a load
+                // balancer): the HTTP status is what says something.
+                "" => match status {
+                    Some(s) => failed(format!(
+                        "{what} failed: the endpoint answered HTTP {s} without an AWS error ({})",
+                        error_chain(err)
+                    ))
+                    .hint("check the network, a proxy, and AWS_ENDPOINT_URL if you set it"),
+                    None => failed(format!("{what} failed: {}", error_chain(err))),
+                },
                 _ => failed(format!("{what} failed: {detail}")),
             }
         }

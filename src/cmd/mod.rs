@@ -116,6 +116,12 @@ impl Ctx<'_> {
             }
             None => None,
         };
+        if let Some(r) = &self.common.region
+            && !config::is_region(r)
+        {
+            return Err(usage(format!("--region {r:?} is not an AWS region name"))
+                .hint("write it like eu-west-1 or us-gov-west-1"));
+        }
         Ok(Overrides {
             duration,
             region: self.common.region.clone(),

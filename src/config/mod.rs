@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::env::Env;
 use crate::error::{UserError, usage};
 
-pub use values::{parse_role_arn, role_duration, unknown};
+pub use values::{is_region, parse_role_arn, role_duration, unknown};
 
 /// Role session lengths STS accepts: 15 minutes to 12 hours.
 pub const ROLE_DURATION: Range<u32> = 900..43201;

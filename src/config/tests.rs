@@ -1,4 +1,4 @@
-use super::values::closest;
+use super::values::{closest, is_region};
 use super::*;
 
 const GOOD: &str = r#"
@@ -127,4 +127,38 @@ fn suggestions() {
         Some("prod-admin")
     );
     assert_eq!(closest("zzz", known.iter().map(|s| s.as_str())), None);
+}
+
+#[test]
+fn region_names_have_the_aws_shape() {
+    for good in [
+        "eu-west-1",
+        "us-east-1",
+        "eu-central-2",
+        "us-gov-west-1",
+        "cn-north-1",
+        "cn-northwest-1",
+        "us-isob-east-1",
+        "ap-southeast-5",
+        "eusc-de-east-1",
+    ] {
+        assert!(is_region(good), "{good}");
+    }
+    for bad in [
+        "",
+        "eu west",
+        "eu-west",
+        "eu-west-",
+        "-west-1",
+        "EU-WEST-1",
+        "eu-west-1a",
+        "eu--1",
+        "eu-west-1\n",
+        "e-west-1",
+        "eu-west-123",
+        "local",
+        "eu-west-1;rm",
+    ] {
+        assert!(!is_region(bad), "{bad:?}");
+    }
 }

@@ -29,10 +29,22 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// An AWS region name in every partition's shape: a 2 to 4 letter area,
+/// one or more words, a number (`eu-west-1`, `us-gov-west-1`,
+/// `cn-north-1`, `eusc-de-east-1`).
 pub fn is_region(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    let parts: Vec<&str> = s.split('-').collect();
+    let [area, words @ .., number] = parts.as_slice() else {
+        return false;
+    };
+    let letters = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    s.len() <= 32
+        && (2..=4).contains(&area.len())
+        && letters(area)
+        && !words.is_empty()
+        && words.iter().all(|w| letters(w))
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Splits `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.

@@ -367,3 +367,42 @@ role = "arn:aws:iam::999999999999:role/R"
         }
     }
 }
+
+#[test]
+fn a_region_that_is_not_one_is_refused_before_any_call() {
+    let w = World::new(DIRECT);
+    let (out, reqs) = w.recorded(|| w.run(&["exec", "r", "--region", "eu west", "--", "true"]));
+    let err = fails(&out, 2);
+    assert!(err.contains("not an AWS region name"), "{err}");
+    assert!(reqs.is_empty(), "{reqs:?}");
+    let out = w.run(&[
+        "exec",
+        "r",
+        "--region",
+        "us-gov-west-1",
+        "--",
+        "sh",
+        "-c",
+        "printf %s \"$AWS_REGION\"",
+    ]);
+    assert_eq!(ok(&out), "us-gov-west-1");
+}
+
+#[test]
+fn an_html_error_page_names_the_http_status() {
+    let w = World::new(DIRECT);
+    let server = FakeServer::start(Answer::Fixed(
+        502,
+        "text/html",
+        "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+    ));
+    let err = fails(
+        &w.run_with(
+            &["exec", "r", "--", "true"],
+            &[("AWS_ENDPOINT_URL", &server.url)],
+        ),
+        1,
+    );
+    assert!(err.contains("HTTP 502"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+}
