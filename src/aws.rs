@@ -118,11 +118,21 @@ impl Aws {
     }
 
     fn sts(&self, creds: &Credentials) -> aws_sdk_sts::Client {
-        aws_sdk_sts::Client::new(&self.runtime.block_on(self.sdk_config(Some(creds))))
+        let config = self.runtime.block_on(self.sdk_config(Some(creds)));
+        aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&config)
+                .interceptor(ResponseLimit)
+                .build(),
+        )
     }
 
     fn iam(&self, creds: &Credentials) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&self.runtime.block_on(self.sdk_config(Some(creds))))
+        let config = self.runtime.block_on(self.sdk_config(Some(creds)));
+        aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&config)
+                .interceptor(ResponseLimit)
+                .build(),
+        )
     }
 
     /// Credentials of a profile in the AWS shared config/credentials files.
@@ -419,6 +429,35 @@ impl Sts for Aws {
             arn: out.arn().unwrap_or_default().to_string(),
             user_id: out.user_id().unwrap_or_default().to_string(),
         })
+    }
+}
+
+/// The largest STS/IAM response body rolex reads: real ones are a few KiB;
+/// an endless body must not grow rolex without bound.
+pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
+
+/// Caps every response body at [`MAX_RESPONSE_BYTES`] before the SDK reads it.
+#[derive(Debug)]
+struct ResponseLimit;
+
+impl aws_sdk_sts::config::Intercept for ResponseLimit {
+    fn name(&self) -> &'static str {
+        "rolex::ResponseLimit"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_sts::config::interceptors::BeforeDeserializationInterceptorContextMut<
+            '_,
+        >,
+        _: &aws_sdk_sts::config::RuntimeComponents,
+        _: &mut aws_sdk_sts::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sts::error::BoxError> {
+        use aws_smithy_types::body::SdkBody;
+        let body = std::mem::replace(context.response_mut().body_mut(), SdkBody::taken());
+        *context.response_mut().body_mut() =
+            SdkBody::from_body_1_x(http_body_util::Limited::new(body, MAX_RESPONSE_BYTES));
+        Ok(())
     }
 }
 

@@ -406,3 +406,13 @@ fn an_html_error_page_names_the_http_status() {
     assert!(err.contains("HTTP 502"), "{err}");
     assert!(err.contains("hint:"), "{err}");
 }
+
+#[test]
+fn an_endless_response_body_is_cut_off() {
+    let w = World::new(DIRECT);
+    let server = FakeServer::start(Answer::Endless);
+    let mut cmd = w.cmd(&["exec", "r", "--", "true"]);
+    cmd.env("AWS_ENDPOINT_URL", &server.url);
+    let err = fails(&run_bounded(cmd, 60), 1);
+    assert!(err.contains("length limit exceeded"), "{err}");
+}
