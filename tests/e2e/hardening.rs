@@ -416,3 +416,25 @@ fn an_endless_response_body_is_cut_off() {
     let err = fails(&run_bounded(cmd, 60), 1);
     assert!(err.contains("length limit exceeded"), "{err}");
 }
+
+#[test]
+fn import_write_never_leaves_a_profile_file_rolex_cannot_load() {
+    let mine = "# mine\n[sources.base]\nfrom = \"env\"\n";
+    let w = World::new(mine);
+    let aws_config = w.home().join("aws-config");
+    std::fs::write(
+        &aws_config,
+        "[profile long]\nrole_arn = arn:aws:iam::555555555555:role/Ops\nsource_profile = base\nduration_seconds = 99999\n",
+    )
+    .unwrap();
+    let env = [("AWS_CONFIG_FILE", aws_config.to_str().unwrap())];
+    let err = fails(&w.run_with(&["import", "--write"], &env), 1);
+    assert!(err.contains("was not changed"), "{err}");
+    assert_eq!(std::fs::read_to_string(&w.config).unwrap(), mine);
+    ok(&w.run(&["list"]));
+    let leftovers: Vec<_> = std::fs::read_dir(w.config.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
