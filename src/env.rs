@@ -41,6 +41,9 @@ pub const PRIVATE_VARS: &[&str] = &[SAVED_VAR, HOOK_VAR, "ROLEX_FILE_PASSPHRASE"
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Env {
     vars: BTreeMap<String, String>,
+    /// Role variables that were set to bytes that are not UTF-8 (left out
+    /// of `vars`): a switch could not give them back exactly.
+    not_utf8: Vec<String>,
 }
 
 impl Env {
@@ -56,10 +59,27 @@ impl Env {
 
     /// The process environment (variables that are not UTF-8 are skipped).
     fn from_process() -> Self {
+        let mut not_utf8 = Vec::new();
         let vars = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .filter_map(|(k, v)| {
+                let k = k.into_string().ok()?;
+                match v.into_string() {
+                    Ok(v) => Some((k, v)),
+                    Err(_) => {
+                        if ROLE_VARS.contains(&k.as_str()) {
+                            not_utf8.push(k);
+                        }
+                        None
+                    }
+                }
+            })
             .collect();
-        Self { vars }
+        Self { vars, not_utf8 }
+    }
+
+    /// Role variables set to bytes that are not UTF-8.
+    pub fn not_utf8(&self) -> &[String] {
+        &self.not_utf8
     }
 
     #[cfg(test)]
@@ -69,6 +89,7 @@ impl Env {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            not_utf8: Vec::new(),
         }
     }
 
@@ -168,10 +189,16 @@ impl Saved {
         out.join(".")
     }
 
+    /// The state back from [`Saved::encode`]; `None` for anything else,
+    /// including names that are not role variables (they would be written
+    /// into shell code by `exit`) and names given twice.
     pub fn decode(text: &str) -> Option<Self> {
         let mut map = BTreeMap::new();
         for item in text.split('.') {
             let (name, value) = item.split_once('=')?;
+            if !ROLE_VARS.contains(&name) || map.contains_key(name) {
+                return None;
+            }
             let value = match value.strip_prefix('+') {
                 Some(hex) => {
                     if hex.len() % 2 != 0 {
@@ -212,6 +239,22 @@ mod tests {
         assert_eq!(Saved::decode(&text), Some(saved.clone()));
         assert_eq!(saved.0["AWS_REGION"], Some(String::new()));
         assert_eq!(saved.0["AWS_SESSION_TOKEN"], None);
+    }
+
+    #[test]
+    fn saved_state_names_only_role_variables() {
+        assert!(Saved::decode("AWS_PROFILE=+6465").is_some());
+        for bad in [
+            "X;touch${IFS}/tmp/p=-",
+            "PATH=+2f",
+            "AWS_PROFILE=-.AWS_PROFILE=+64",
+            "AWS_PROFILE",
+            "AWS_PROFILE=+6",
+            "AWS_PROFILE=+ff",
+            "",
+        ] {
+            assert_eq!(Saved::decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

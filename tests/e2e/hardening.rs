@@ -438,3 +438,40 @@ fn import_write_never_leaves_a_profile_file_rolex_cannot_load() {
         .collect();
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
 }
+
+#[test]
+fn the_hook_refuses_what_it_could_not_restore_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let w = World::new(DIRECT);
+    // A value that is not UTF-8: switching would lose it on exit.
+    let mut cmd = w.cmd(&["switch", "r"]);
+    cmd.env("ROLEX_HOOK", "bash")
+        .env("AWS_PROFILE", std::ffi::OsStr::from_bytes(b"dev\xff"));
+    let out = cmd.output().unwrap();
+    let err = fails(&out, 1);
+    assert!(
+        err.contains("AWS_PROFILE") && err.contains("not UTF-8"),
+        "{err}"
+    );
+    assert_eq!(stdout(&out), "", "no script for the shell to eval");
+
+    // Saved state naming something other than a role variable is shell code
+    // in waiting: refused by both exit and switch, and nothing is printed.
+    let hostile = "X;touch${IFS}/tmp/rolex-pwned=-.AWS_PROFILE=-";
+    for args in [&["exit"][..], &["switch", "r"][..]] {
+        let out = w.run_with(
+            args,
+            &[
+                ("ROLEX_HOOK", "bash"),
+                ("__ROLEX_SAVED", hostile),
+                ("ROLEX_ROLE", "r"),
+            ],
+        );
+        let err = fails(&out, 1);
+        assert!(
+            err.contains("saved state") && err.contains("damaged"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(stdout(&out), "", "{args:?}");
+    }
+}
