@@ -82,7 +82,7 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
     }
     // Messages quote profile files, servers and the environment: nothing in
     // them may drive the terminal or add lines.
-    let printable = crate::output::printable;
+    let printable = crate::terminal::printable;
     if let Some(user) = err.downcast_ref::<UserError>() {
         eprintln!("rolex: {}", printable(&user.message));
         if let Some(hint) = &user.hint {

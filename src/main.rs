@@ -32,6 +32,7 @@ mod shell;
 mod source;
 mod store;
 mod template;
+mod terminal;
 
 fn main() {
     // First, while this is the only thread: rolex's private variables move

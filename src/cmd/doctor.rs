@@ -5,8 +5,8 @@ use super::Ctx;
 use crate::aws::Sts;
 use crate::config::SourceKind;
 use crate::error::UserError;
-use crate::output::printable;
 use crate::session::{format_left, seconds_left};
+use crate::terminal::printable;
 
 #[derive(Default)]
 struct Report {

@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::output::printable;
 use crate::session::format_left;
+use crate::terminal::printable;
 
 pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
     let mut sessions = ctx.sessions()?;

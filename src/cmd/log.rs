@@ -3,7 +3,7 @@
 use crate::audit;
 use crate::env::Env;
 use crate::error::{UserError, failed, usage};
-use crate::output::printable;
+use crate::terminal::printable;
 
 /// The earliest time `--since SINCE` shows, counted back from `now`; `None`
 /// when it reaches back before any time there can be (everything is shown).

@@ -93,7 +93,7 @@ fn warn_if_expired(env: &Env) {
     if let Some(left) = session::seconds_left(exp)
         && left <= 0
     {
-        let role = crate::output::printable(role);
+        let role = crate::terminal::printable(role);
         eprintln!(
             "rolex: the session of role {role} expired {} ago; `rolex switch {role}` renews it, `rolex exit` leaves it",
             session::format_left(-left)
@@ -216,7 +216,7 @@ impl Ctx<'_> {
             ))
             .hint("pass --yes")
         })?;
-        let printable = crate::output::printable;
+        let printable = crate::terminal::printable;
         let what = plan
             .description
             .as_deref()

@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use crate::env::Env;
-use crate::output::printable;
 use crate::session::{format_left, seconds_left};
+use crate::terminal::printable;
 
 const DEFAULT_FORMAT: &str = "{role}@{alias} {left}{mark}";
 /// Under this many seconds left, the segment carries a warning mark.

@@ -6,9 +6,9 @@ use serde_json::json;
 use super::Ctx;
 use crate::aws::Sts;
 use crate::error::{Exit, failed};
-use crate::output::printable;
 use crate::session::{format_left, seconds_left};
 use crate::source::from_env_vars;
+use crate::terminal::printable;
 
 pub fn status(ctx: &Ctx, json_out: bool, check: bool) -> anyhow::Result<i32> {
     let env = ctx.env;
