@@ -118,11 +118,21 @@ impl Aws {
     }
 
     fn sts(&self, creds: &Credentials) -> aws_sdk_sts::Client {
-        aws_sdk_sts::Client::new(&self.runtime.block_on(self.sdk_config(Some(creds))))
+        let config = self.runtime.block_on(self.sdk_config(Some(creds)));
+        aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&config)
+                .interceptor(ResponseLimit)
+                .build(),
+        )
     }
 
     fn iam(&self, creds: &Credentials) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&self.runtime.block_on(self.sdk_config(Some(creds))))
+        let config = self.runtime.block_on(self.sdk_config(Some(creds)));
+        aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&config)
+                .interceptor(ResponseLimit)
+                .build(),
+        )
     }
 
     /// Credentials of a profile in the AWS shared config/credentials files.
@@ -480,6 +490,35 @@ impl Sts for Aws {
     }
 }
 
+/// The largest STS/IAM response body rolex reads: real ones are a few KiB;
+/// an endless body must not grow rolex without bound.
+pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
+
+/// Caps every response body at [`MAX_RESPONSE_BYTES`] before the SDK reads it.
+#[derive(Debug)]
+struct ResponseLimit;
+
+impl aws_sdk_sts::config::Intercept for ResponseLimit {
+    fn name(&self) -> &'static str {
+        "rolex::ResponseLimit"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_sts::config::interceptors::BeforeDeserializationInterceptorContextMut<
+            '_,
+        >,
+        _: &aws_sdk_sts::config::RuntimeComponents,
+        _: &mut aws_sdk_sts::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sts::error::BoxError> {
+        use aws_smithy_types::body::SdkBody;
+        let body = std::mem::replace(context.response_mut().body_mut(), SdkBody::taken());
+        *context.response_mut().body_mut() =
+            SdkBody::from_body_1_x(http_body_util::Limited::new(body, MAX_RESPONSE_BYTES));
+        Ok(())
+    }
+}
+
 fn from_sts_credentials(c: &aws_sdk_sts::types::Credentials) -> Credentials {
     Credentials {
         access_key_id: c.access_key_id().to_string(),
@@ -558,7 +597,16 @@ where
                 // a body the SDK cannot read.
                 "" if status == Some(403) => failed(format!("{what} was denied (HTTP 403)"))
                     .hint("check the role's trust policy and that your user may sts:AssumeRole it (with MFA if the policy asks)"),
-                "" => failed(format!("{what} failed: {}", error_chain(err))),
+                // Not an AWS error document (a proxy's HTML page, a load
+                // balancer): the HTTP status is what says something.
+                "" => match status {
+                    Some(s) => failed(format!(
+                        "{what} failed: the endpoint answered HTTP {s} without an AWS error ({})",
+                        error_chain(err)
+                    ))
+                    .hint("check the network, a proxy, and AWS_ENDPOINT_URL if you set it"),
+                    None => failed(format!("{what} failed: {}", error_chain(err))),
+                },
                 _ => failed(format!("{what} failed: {detail}")),
             }
         }

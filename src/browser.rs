@@ -118,7 +118,7 @@ pub fn open(opener: &Opener, secret_url: &str, dir: &Path, env: &Env) -> Result<
         .stderr(Stdio::null());
     for name in crate::env::ROLE_VARS
         .iter()
-        .chain(crate::output::PRIVATE_VARS)
+        .chain(crate::env::PRIVATE_VARS)
     {
         cmd.env_remove(name);
     }

@@ -30,19 +30,56 @@ pub const HOOK_VAR: &str = "ROLEX_HOOK";
 /// opaque to the shell. Never passed on to a child process.
 pub const SAVED_VAR: &str = "__ROLEX_SAVED";
 
+/// rolex's own variables, which may hold secrets (the hook's saved state can
+/// hold the shell's original long-term keys; the file store's passphrase).
+/// rolex reads them from its [`Env`] snapshot; no process that rolex causes
+/// to run gets them, whether rolex starts it or the AWS SDK does (an AWS
+/// profile's `credential_process`).
+pub const PRIVATE_VARS: &[&str] = &[SAVED_VAR, HOOK_VAR, "ROLEX_FILE_PASSPHRASE"];
+
 /// A snapshot of environment variables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Env {
     vars: BTreeMap<String, String>,
+    /// Role variables that were set to bytes that are not UTF-8 (left out
+    /// of `vars`): a switch could not give them back exactly.
+    not_utf8: Vec<String>,
 }
 
 impl Env {
+    /// The process environment, taken once at the very start of `main`:
+    /// the snapshot keeps rolex's [`PRIVATE_VARS`], the process's own
+    /// environment loses them, so that nothing rolex starts, directly or
+    /// through the AWS SDK, can inherit them.
+    pub fn take_from_process() -> Self {
+        let env = Self::from_process();
+        hide_private_vars();
+        env
+    }
+
     /// The process environment (variables that are not UTF-8 are skipped).
-    pub fn from_process() -> Self {
+    fn from_process() -> Self {
+        let mut not_utf8 = Vec::new();
         let vars = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .filter_map(|(k, v)| {
+                let k = k.into_string().ok()?;
+                match v.into_string() {
+                    Ok(v) => Some((k, v)),
+                    Err(_) => {
+                        if ROLE_VARS.contains(&k.as_str()) {
+                            not_utf8.push(k);
+                        }
+                        None
+                    }
+                }
+            })
             .collect();
-        Self { vars }
+        Self { vars, not_utf8 }
+    }
+
+    /// Role variables set to bytes that are not UTF-8.
+    pub fn not_utf8(&self) -> &[String] {
+        &self.not_utf8
     }
 
     #[cfg(test)]
@@ -52,6 +89,7 @@ impl Env {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            not_utf8: Vec::new(),
         }
     }
 
@@ -96,6 +134,21 @@ impl Env {
     }
 }
 
+/// Takes [`PRIVATE_VARS`] out of this process's environment.
+#[allow(unsafe_code, clippy::disallowed_methods)]
+fn hide_private_vars() {
+    for name in PRIVATE_VARS {
+        if std::env::var_os(name).is_some() {
+            // SAFETY: the only caller is `Env::take_from_process`, called
+            // first thing in `main`, before rolex or any library has started
+            // a thread (the tokio runtime, the SDK and the secret store are
+            // all created later), so no other thread can be reading the
+            // environment while it changes.
+            unsafe { std::env::remove_var(name) };
+        }
+    }
+}
+
 /// The exact previous state (set to a value, or unset) of every role variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved(pub BTreeMap<String, Option<String>>);
@@ -136,10 +189,16 @@ impl Saved {
         out.join(".")
     }
 
+    /// The state back from [`Saved::encode`]; `None` for anything else,
+    /// including names that are not role variables (they would be written
+    /// into shell code by `exit`) and names given twice.
     pub fn decode(text: &str) -> Option<Self> {
         let mut map = BTreeMap::new();
         for item in text.split('.') {
             let (name, value) = item.split_once('=')?;
+            if !ROLE_VARS.contains(&name) || map.contains_key(name) {
+                return None;
+            }
             let value = match value.strip_prefix('+') {
                 Some(hex) => {
                     if hex.len() % 2 != 0 {
@@ -180,6 +239,22 @@ mod tests {
         assert_eq!(Saved::decode(&text), Some(saved.clone()));
         assert_eq!(saved.0["AWS_REGION"], Some(String::new()));
         assert_eq!(saved.0["AWS_SESSION_TOKEN"], None);
+    }
+
+    #[test]
+    fn saved_state_names_only_role_variables() {
+        assert!(Saved::decode("AWS_PROFILE=+6465").is_some());
+        for bad in [
+            "X;touch${IFS}/tmp/p=-",
+            "PATH=+2f",
+            "AWS_PROFILE=-.AWS_PROFILE=+64",
+            "AWS_PROFILE",
+            "AWS_PROFILE=+6",
+            "AWS_PROFILE=+ff",
+            "",
+        ] {
+            assert_eq!(Saved::decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -80,10 +80,13 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
     if is_broken_pipe(&err) {
         return 0;
     }
+    // Messages quote profile files, servers and the environment: nothing in
+    // them may drive the terminal or add lines.
+    let printable = crate::terminal::printable;
     if let Some(user) = err.downcast_ref::<UserError>() {
-        eprintln!("rolex: {}", user.message);
+        eprintln!("rolex: {}", printable(&user.message));
         if let Some(hint) = &user.hint {
-            eprintln!("  hint: {hint}");
+            eprintln!("  hint: {}", printable(hint));
         }
         return match user.kind {
             Kind::Failed => 1,
@@ -92,7 +95,7 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
     }
     // Context chain on one line; the innermost cause often names the real problem.
     let chain: Vec<String> = err.chain().map(|c| c.to_string()).collect();
-    eprintln!("rolex: {}", chain.join(": "));
+    eprintln!("rolex: {}", printable(&chain.join(": ")));
     1
 }
 

@@ -36,13 +36,16 @@ mod signin;
 mod source;
 mod store;
 mod template;
+mod terminal;
 
 fn main() {
+    // First, while this is the only thread: rolex's private variables move
+    // from the process environment into the snapshot.
+    let env = env::Env::take_from_process();
     // `rolex prompt` runs at every prompt: skip building the whole CLI.
-    if let Some(code) = cmd::prompt_fast_path() {
+    if let Some(code) = cmd::prompt_fast_path(&env) {
         std::process::exit(code);
     }
-    let env = env::Env::from_process();
     let result = cmd::parse().and_then(|cli| cmd::run(cli, &env));
     std::process::exit(error::exit_code(result));
 }

@@ -75,8 +75,14 @@ impl MfaSource {
     }
 }
 
+/// How long `mfa_command` may take (it may wait for a touch of a hardware
+/// key) before it is killed; `ROLEX_MFA_TIMEOUT` (seconds) changes it.
+const MFA_COMMAND_TIMEOUT_SECS: u64 = 60;
+
 /// Runs `mfa_command` with the environment from before any role, without
-/// AWS keys and without rolex's private variables: it only has to print a code.
+/// AWS keys and without rolex's private variables: it only has to print a
+/// code. One that does not end in time is killed (with anything it started):
+/// rolex holds the source's lock meanwhile.
 fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
     let mut command = Command::new("/bin/sh");
     crate::output::apply_to_command(&mut command, original);
@@ -88,19 +94,70 @@ fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
     ] {
         command.env_remove(name);
     }
-    let out = command
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
-        .output()
+        .spawn()
         .map_err(|e| failed(format!("cannot run mfa_command: {e}")))?;
-    if !out.status.success() {
-        return Err(failed(format!("mfa_command failed ({})", out.status))
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut text = Vec::new();
+        let _ = stdout.take(4096).read_to_end(&mut text);
+        let _ = tx.send(text);
+    });
+    let secs = original
+        .non_empty("ROLEX_MFA_TIMEOUT")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MFA_COMMAND_TIMEOUT_SECS);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => {
+                kill_group(&mut child);
+                return Err(failed(format!("mfa_command did not finish within {secs} s and was stopped"))
+                    .hint("run it by hand to see why (ROLEX_MFA_TIMEOUT=SECONDS gives it longer), or remove mfa_command to be asked for the code"));
+            }
+        }
+    };
+    if !status.success() {
+        return Err(failed(format!("mfa_command failed ({status})"))
             .hint("run it by hand to see why, or remove mfa_command to be asked for the code"));
     }
-    let text = String::from_utf8_lossy(&out.stdout);
+    // Its output, once it has ended; a background process it left holding
+    // the pipe does not hold rolex up.
+    let out = rx
+        .recv_timeout(std::time::Duration::from_secs(1))
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&out);
     MfaCode::parse(&text).ok_or_else(|| failed("mfa_command did not print a 6-digit code"))
+}
+
+/// Kills the command and every process in its group, then reaps it.
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg("--")
+            .arg(format!("-{}", child.id()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Asks on the controlling terminal (dialoguer on /dev/tty), so it works

@@ -104,14 +104,6 @@ impl RoleVars {
     }
 }
 
-/// Variables of rolex's own that no child process gets: the hook's saved
-/// state (it can hold the original keys) and the file store's passphrase.
-pub const PRIVATE_VARS: &[&str] = &[
-    crate::env::SAVED_VAR,
-    crate::env::HOOK_VAR,
-    "ROLEX_FILE_PASSPHRASE",
-];
-
 /// Gives a child process the environment `inside`: the role variables set or
 /// removed as there, rolex's private ones removed, everything else inherited
 /// untouched (variables that are not UTF-8 included).
@@ -122,7 +114,9 @@ pub fn apply_to_command(cmd: &mut std::process::Command, inside: &Env) {
             None => cmd.env_remove(name),
         };
     }
-    for name in PRIVATE_VARS {
+    // Already out of the process environment (Env::take_from_process);
+    // removed here too so that this holds whatever `main` did.
+    for name in crate::env::PRIVATE_VARS {
         cmd.env_remove(name);
     }
 }
@@ -165,11 +159,25 @@ pub fn fish_quote(v: &str) -> String {
     format!("'{}'", v.replace('\\', r"\\").replace('\'', r"\'"))
 }
 
-/// PowerShell single quotes: `'` is doubled.
+/// PowerShell single quotes: PowerShell takes `'` and the typographic
+/// quotes U+2018..U+201B all as single quotes; each is doubled.
 pub fn pwsh_quote(v: &str) -> String {
-    format!("'{}'", v.replace('\'', "''"))
+    let mut out = String::with_capacity(v.len() + 2);
+    out.push('\'');
+    for c in v.chars() {
+        if matches!(c, '\'' | '\u{2018}'..='\u{201b}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
+/// A dotenv value that POSIX sh reads back exactly (`set -a; . FILE`), as
+/// do dotenv readers that follow sh quoting: bare when it has only safe
+/// characters, else in single quotes, else (a `'` or a line break inside) in
+/// double quotes with `\`, `"`, `$` and `` ` `` escaped.
 fn dotenv_quote(v: &str) -> String {
     if !v.is_empty()
         && v.chars()
@@ -179,12 +187,16 @@ fn dotenv_quote(v: &str) -> String {
     } else if !v.contains('\'') && !v.contains('\n') {
         format!("'{v}'")
     } else {
-        let escaped = v
-            .replace('\\', r"\\")
-            .replace('"', "\\\"")
-            .replace('\n', r"\n")
-            .replace('$', r"\$");
-        format!("\"{escaped}\"")
+        let mut out = String::with_capacity(v.len() + 8);
+        out.push('"');
+        for c in v.chars() {
+            if matches!(c, '\\' | '"' | '$' | '`') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+        out
     }
 }
 
@@ -240,5 +252,98 @@ mod tests {
         assert_eq!(dotenv_quote("AKIA/x+y="), "AKIA/x+y=");
         assert_eq!(dotenv_quote("a $b"), "'a $b'");
         assert_eq!(dotenv_quote("it's $b"), "\"it's \\$b\"");
+        assert_eq!(dotenv_quote("it's `id`"), "\"it's \\`id\\`\"");
+        assert_eq!(
+            pwsh_quote("a\u{2018}b\u{201b}c"),
+            "'a\u{2018}\u{2018}b\u{201b}\u{201b}c'"
+        );
+    }
+
+    /// Reads a PowerShell single-quoted literal the way PowerShell's
+    /// tokenizer does: any of `'` U+2018..U+201B opens and closes it, and
+    /// one doubled stands for itself. `None` if `text` is not one literal.
+    fn pwsh_unquote(text: &str) -> Option<String> {
+        let is_quote = |c: char| matches!(c, '\'' | '\u{2018}'..='\u{201b}');
+        let mut chars = text.chars().peekable();
+        if !chars.next().is_some_and(is_quote) {
+            return None;
+        }
+        let mut out = String::new();
+        while let Some(c) = chars.next() {
+            if is_quote(c) {
+                match chars.next() {
+                    Some(d) if is_quote(d) => out.push(d),
+                    None => return Some(out),
+                    Some(_) => return None,
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        None
+    }
+
+    /// Runs `script` in `shell` and returns what it printed.
+    fn run_in(shell: &[&str], script: &str) -> String {
+        let out = Command::new(shell[0])
+            .args(&shell[1..])
+            .arg(script)
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{shell:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Values of every kind: random Unicode, and random mixes of the
+    /// characters that mean something to some shell or format.
+    fn hostile() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(
+                prop::sample::select(vec![
+                    "'", "\"", "\\", "$", "`", "$(", "${", "\n", "\r", "\t", " ", "#", ";", "&",
+                    "|", "%", "!", "\u{1b}", "\u{2018}", "\u{2019}", "\u{201a}", "\u{201b}",
+                    "\u{201c}", "a", "é", "=", "*", "~",
+                ]),
+                0..24,
+            )
+            .prop_map(|parts| parts.concat()),
+        ]
+        .prop_map(|s| s.replace('\0', ""))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn every_format_round_trips_any_value(v in hostile()) {
+            let sh = format!("{}printf %s \"$X\"", export_line(EnvFormat::Sh, "X", &v));
+            proptest::prop_assert_eq!(&run_in(&["sh", "-c"], &sh), &v);
+            proptest::prop_assert_eq!(&run_in(&["bash", "--norc", "-c"], &sh), &v);
+
+            let vars = RoleVars { set: vec![("X".into(), v.clone())], unset: vec![] };
+            let dotenv = vars.render(EnvFormat::Dotenv);
+            let sourced = format!("set -a\n{dotenv}printf %s \"$X\"");
+            proptest::prop_assert_eq!(&run_in(&["sh", "-c"], &sourced), &v);
+            proptest::prop_assert_eq!(&run_in(&["bash", "--norc", "-c"], &sourced), &v);
+
+            // fish keeps U+F600..U+F6FF for bytes it cannot decode and prints
+            // them as those bytes: no quoting can carry them through fish.
+            if !v.chars().any(|c| ('\u{f600}'..='\u{f6ff}').contains(&c)) {
+                let fish = format!("{}printf %s \"$X\"", export_line(EnvFormat::Fish, "X", &v));
+                proptest::prop_assert_eq!(&run_in(&["fish", "--no-config", "-c"], &fish), &v);
+            }
+
+            // No PowerShell here: the literal must read back by its rules.
+            let pwsh = export_line(EnvFormat::Pwsh, "X", &v);
+            let literal = pwsh.strip_prefix("$Env:X = ").and_then(|l| l.strip_suffix('\n'));
+            proptest::prop_assert_eq!(literal.and_then(pwsh_unquote), Some(v.clone()));
+        }
     }
 }

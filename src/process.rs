@@ -21,8 +21,49 @@ pub fn my_uid() -> Option<u32> {
     std::fs::metadata("/proc/self").ok().map(|m| m.uid())
 }
 
+/// The account name of this process's user, from /etc/passwd: who is
+/// running rolex when USER and LOGNAME are not set (cron, systemd, containers).
+#[cfg(unix)]
+pub fn my_user_name() -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    user_name_in(&passwd, my_uid()?)
+}
+
+#[cfg(not(unix))]
+pub fn my_user_name() -> Option<String> {
+    None
+}
+
+/// The name of user `uid` in a passwd(5) text.
+#[cfg(unix)]
+fn user_name_in(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty() && !name.starts_with(['+', '-', '#']))
+            .then(|| name.to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn finds_a_user_name_by_uid() {
+        let passwd = "# comment\nroot:x:0:0:root:/root:/bin/bash\n+nis::::::\nalice:x:1000:1000:Alice,,,:/home/alice:/bin/sh\nbad:x:zz:1:::\n";
+        assert_eq!(super::user_name_in(passwd, 1000).as_deref(), Some("alice"));
+        assert_eq!(super::user_name_in(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(super::user_name_in(passwd, 4242), None);
+        let me = std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap();
+        assert_eq!(
+            super::my_user_name().as_deref(),
+            Some(String::from_utf8_lossy(&me.stdout).trim())
+        );
+    }
+
     #[test]
     fn finds_our_parent() {
         assert_eq!(

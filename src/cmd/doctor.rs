@@ -6,6 +6,7 @@ use crate::aws::Sts;
 use crate::config::SourceKind;
 use crate::error::UserError;
 use crate::session::{format_left, seconds_left};
+use crate::terminal::printable;
 
 #[derive(Default)]
 struct Report {
@@ -14,20 +15,20 @@ struct Report {
 
 impl Report {
     fn ok(&self, what: impl AsRef<str>) -> anyhow::Result<()> {
-        outln!("  ok       {}", what.as_ref());
+        outln!("  ok       {}", printable(what.as_ref()));
         Ok(())
     }
 
     fn note(&self, what: impl AsRef<str>) -> anyhow::Result<()> {
-        outln!("  note     {}", what.as_ref());
+        outln!("  note     {}", printable(what.as_ref()));
         Ok(())
     }
 
     fn problem(&mut self, what: impl AsRef<str>, fix: Option<&str>) -> anyhow::Result<()> {
         self.problems += 1;
-        outln!("  PROBLEM  {}", what.as_ref());
+        outln!("  PROBLEM  {}", printable(what.as_ref()));
         if let Some(f) = fix {
-            outln!("           fix: {f}");
+            outln!("           fix: {}", printable(f));
         }
         Ok(())
     }
@@ -100,7 +101,7 @@ pub fn doctor(ctx: &Ctx, role: Option<&str>) -> anyhow::Result<i32> {
             let plan = match ctx.plan(name) {
                 Ok(p) => p,
                 Err(e) => {
-                    outln!("role {name}");
+                    outln!("role {}", printable(name));
                     r.error(&e)?;
                     return Ok(r.problems.min(1) as i32);
                 }
@@ -111,7 +112,7 @@ pub fn doctor(ctx: &Ctx, role: Option<&str>) -> anyhow::Result<i32> {
     };
     for name in &sources {
         let source = &c.sources[name];
-        outln!("source {name}");
+        outln!("source {}", printable(name));
         let region = c
             .defaults
             .region
@@ -179,7 +180,7 @@ pub fn doctor(ctx: &Ctx, role: Option<&str>) -> anyhow::Result<i32> {
     }
 
     if let Some(name) = role {
-        outln!("role {name}");
+        outln!("role {}", printable(name));
         let plan = ctx.plan(name)?;
         for hop in &plan.hops {
             r.ok(format!(

@@ -157,24 +157,18 @@ pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
         .path
         .clone()
         .ok_or_else(|| usage("no profile file location: set ROLEX_CONFIG or HOME"))?;
-    merge_into(&target, &doc)?;
-    if let Err(e) = crate::config::load(ctx.env) {
-        return Err(failed(format!(
-            "the imported roles do not load ({}); the file was changed, check it",
-            e.message
-        ))
-        .into());
-    }
+    let text = merged(&target, &doc)?;
+    check_loads(ctx.env, &target, &text)?;
+    crate::cmd::secrets::write_file(&target, &text)?;
     eprintln!("rolex: wrote {imported} role(s) into {}", target.display());
     Ok(0)
 }
 
-/// Adds the new tables to the profile file, keeping what is there; the old
-/// text is put back if writing fails.
-fn merge_into(
+/// The profile file's text with the new tables added, keeping what is there.
+fn merged(
     target: &std::path::Path,
     new: &toml_edit::DocumentMut,
-) -> Result<(), crate::error::UserError> {
+) -> Result<String, crate::error::UserError> {
     let old = std::fs::read_to_string(target).unwrap_or_default();
     let mut doc: toml_edit::DocumentMut = old
         .parse()
@@ -193,7 +187,49 @@ fn merge_into(
             }
         }
     }
-    crate::cmd::secrets::write_file(target, &doc.to_string())
+    Ok(doc.to_string())
+}
+
+/// Loads `text` with the real loader as if it were the profile file at
+/// `target` (a private file next to it, so includes resolve the same), so
+/// that the profile file is only replaced by one rolex can load.
+fn check_loads(
+    env: &crate::env::Env,
+    target: &std::path::Path,
+    text: &str,
+) -> Result<(), crate::error::UserError> {
+    let dir = target.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
+    let name = target
+        .file_name()
+        .map_or("config.toml".into(), |n| n.to_string_lossy());
+    let trial = dir.join(format!(".{name}.import-{}", std::process::id()));
+    let _ = std::fs::remove_file(&trial);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let written = opts.open(&trial).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(text.as_bytes())
+    });
+    let result = written
+        .map_err(|e| failed(format!("cannot write {}: {e}", trial.display())))
+        .and_then(|()| {
+            let mut env = env.clone();
+            env.set("ROLEX_CONFIG", trial.display().to_string());
+            crate::config::load(&env).map(|_| ())
+        });
+    let _ = std::fs::remove_file(&trial);
+    result.map_err(|e| {
+        failed(format!(
+            "the imported roles would not load, so {} was not changed: {}",
+            target.display(),
+            e.message
+        ))
+        .hint("fix the AWS profile (or import without --write and edit what it prints)")
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::session::format_left;
+use crate::terminal::printable;
 
 pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
     let mut sessions = ctx.sessions()?;
@@ -53,22 +54,25 @@ pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
         );
         for (r, left) in &rows {
             let account = match &r.account_alias {
-                Some(a) => format!("{a} ({})", r.account),
+                Some(a) => format!("{} ({})", printable(a), r.account),
                 None => r.account.clone(),
             };
             let cached = left.map_or("-".to_string(), format_left);
             outln!(
                 "{:<20} {:<26} {:<4} {:<8} {}",
-                r.name,
+                printable(&r.name),
                 account,
                 if r.mfa { "yes" } else { "no" },
                 cached,
-                r.arn
+                printable(&r.arn)
             );
         }
     }
     if let Some(e) = store_error {
-        eprintln!("rolex: cached sessions not shown: {}", e.message);
+        eprintln!(
+            "rolex: cached sessions not shown: {}",
+            printable(&e.message)
+        );
     }
     Ok(0)
 }

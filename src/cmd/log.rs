@@ -2,20 +2,28 @@
 
 use crate::audit;
 use crate::env::Env;
-use crate::error::{failed, usage};
+use crate::error::{UserError, failed, usage};
+use crate::terminal::printable;
+
+/// The earliest time `--since SINCE` shows, counted back from `now`; `None`
+/// when it reaches back before any time there can be (everything is shown).
+fn cutoff(
+    since: &str,
+    now: time::OffsetDateTime,
+) -> Result<Option<time::OffsetDateTime>, UserError> {
+    let d = humantime::parse_duration(since).map_err(|e| {
+        usage(format!(
+            "--since {since:?} is not a duration ({e}); write it like 24h or 7d"
+        ))
+    })?;
+    Ok(time::Duration::try_from(d)
+        .ok()
+        .and_then(|d| now.checked_sub(d)))
+}
 
 pub fn log(env: &Env, since: Option<&str>, json: bool) -> anyhow::Result<i32> {
     let cutoff = match since {
-        Some(s) => {
-            let d = humantime::parse_duration(s).map_err(|e| {
-                usage(format!(
-                    "--since {s:?} is not a duration ({e}); write it like 24h or 7d"
-                ))
-            })?;
-            let d = time::Duration::try_from(d)
-                .map_err(|_| usage(format!("--since {s:?} is too long")))?;
-            Some(time::OffsetDateTime::now_utc() - d)
-        }
+        Some(s) => cutoff(s, time::OffsetDateTime::now_utc())?,
         None => None,
     };
     let entries = audit::read(env).map_err(|e| {
@@ -67,13 +75,32 @@ pub fn log(env: &Env, since: Option<&str>, json: bool) -> anyhow::Result<i32> {
         };
         outln!(
             "{:<20} {:<18} {:<20} {:<13} {:<12} {}",
-            when,
-            event,
-            e.role,
-            e.account.as_deref().unwrap_or("-"),
-            e.user,
-            e.reason.as_deref().unwrap_or("")
+            printable(&when),
+            printable(&event),
+            printable(&e.role),
+            printable(e.account.as_deref().unwrap_or("-")),
+            printable(&e.user),
+            printable(e.reason.as_deref().unwrap_or(""))
         );
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cutoff;
+
+    #[test]
+    fn since_further_back_than_time_itself_shows_everything() {
+        let now = time::OffsetDateTime::now_utc();
+        assert_eq!(
+            cutoff("1h", now).unwrap(),
+            Some(now - time::Duration::hours(1))
+        );
+        for huge in ["300000y", "500000000y", "18446744073709551615s"] {
+            assert_eq!(cutoff(huge, now).unwrap(), None, "{huge}");
+        }
+        assert!(cutoff("soon", now).is_err());
+        assert!(cutoff("9999999999999y", now).is_err());
+    }
 }

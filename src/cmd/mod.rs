@@ -165,6 +165,7 @@ fn warn_if_expired(env: &Env) {
     if let Some(left) = session::seconds_left(exp)
         && left <= 0
     {
+        let role = crate::terminal::printable(role);
         eprintln!(
             "rolex: the session of role {role} expired {} ago; `rolex switch {role}` renews it, `rolex exit` leaves it",
             session::format_left(-left)
@@ -187,6 +188,12 @@ impl Ctx<'_> {
             }
             None => None,
         };
+        if let Some(r) = &self.common.region
+            && !config::is_region(r)
+        {
+            return Err(usage(format!("--region {r:?} is not an AWS region name"))
+                .hint("write it like eu-west-1 or us-gov-west-1"));
+        }
         Ok(Overrides {
             duration,
             region: self.common.region.clone(),
@@ -196,12 +203,7 @@ impl Ctx<'_> {
 
     pub fn values(&self) -> Values {
         Values {
-            user: self
-                .env
-                .non_empty("USER")
-                .or(self.env.non_empty("LOGNAME"))
-                .unwrap_or("rolex")
-                .to_string(),
+            user: user_name(self.env),
             host: hostname(),
             ..Values::default()
         }
@@ -286,15 +288,16 @@ impl Ctx<'_> {
             ))
             .hint("pass --yes")
         })?;
+        let printable = crate::terminal::printable;
         let what = plan
             .description
             .as_deref()
-            .map_or(String::new(), |d| format!(" ({d})"));
+            .map_or(String::new(), |d| format!(" ({})", printable(d)));
         let ok = dialoguer::Confirm::new()
             .with_prompt(format!(
                 "Switch to {}{what} in account {}?",
-                plan.role,
-                plan.account_alias.as_deref().unwrap_or(&plan.account)
+                printable(&plan.role),
+                printable(plan.account_alias.as_deref().unwrap_or(&plan.account))
             ))
             .default(false)
             .interact_on(&term)
@@ -305,6 +308,16 @@ impl Ctx<'_> {
             Err(failed("not confirmed; nothing was changed"))
         }
     }
+}
+
+/// Who runs rolex: USER, else LOGNAME, else the account name of our uid (so
+/// that CloudTrail tells operators apart under cron or systemd too).
+fn user_name(env: &Env) -> String {
+    env.non_empty("USER")
+        .or(env.non_empty("LOGNAME"))
+        .map(str::to_string)
+        .or_else(crate::process::my_user_name)
+        .unwrap_or_else(|| "rolex".to_string())
 }
 
 fn hostname() -> String {

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::env::Env;
 use crate::session::{format_left, seconds_left};
+use crate::terminal::printable;
 
 const DEFAULT_FORMAT: &str = "{role}@{alias} {left}{mark}";
 /// Under this many seconds left, the segment carries a warning mark.
@@ -13,7 +14,7 @@ const WARN_SECS: i64 = 300;
 /// `rolex prompt` with the plain flags, parsed by hand so that the prompt does
 /// not pay for building the whole clap command tree. Anything unusual
 /// (`--help`, an unknown flag) returns `None` and goes through clap.
-pub fn fast_path() -> Option<i32> {
+pub fn fast_path(env: &Env) -> Option<i32> {
     let mut args = std::env::args_os().skip(1);
     if args.next()? != "prompt" {
         return None;
@@ -32,9 +33,8 @@ pub fn fast_path() -> Option<i32> {
             },
         }
     }
-    let env = Env::from_process();
     Some(crate::error::exit_code(run(
-        &env,
+        env,
         format.as_deref(),
         shell.as_deref(),
         no_color,
@@ -71,11 +71,21 @@ pub fn segment(env: &Env, format: Option<&str>, shell: Option<&str>, no_color: b
         Some(s) => (format_left(s), ""),
         None => (String::new(), ""),
     };
+    // The values come from the environment (and from there from a profile
+    // file): no control characters, and no `%` that zsh would expand.
+    let clean = |v: &str| {
+        let v = printable(v);
+        if shell == Some("zsh") {
+            v.replace('%', "%%")
+        } else {
+            v.into_owned()
+        }
+    };
     let text = format
         .unwrap_or(DEFAULT_FORMAT)
-        .replace("{role}", role)
-        .replace("{account}", account)
-        .replace("{alias}", alias)
+        .replace("{role}", &clean(role))
+        .replace("{account}", &clean(account))
+        .replace("{alias}", &clean(alias))
         .replace("{left}", &left_text)
         .replace("{mark}", mark);
     let text = text.trim_end().to_string();
@@ -170,5 +180,20 @@ mod tests {
         let mut n = e.clone();
         n.set("NO_COLOR", "1");
         assert_eq!(segment(&n, Some("[{role}]"), None, false), "[prod-admin]");
+    }
+
+    #[test]
+    fn values_cannot_drive_the_terminal_or_the_zsh_prompt() {
+        let mut e = env(&in_minutes(42), None);
+        e.set("ROLEX_ROLE", "prod\x1b]0;pwned\x07\r\n%F{red}");
+        e.set("ROLEX_ACCOUNT_ALIAS", "a\u{9b}2J\u{202e}");
+        let zsh = segment(&e, None, Some("zsh"), true);
+        assert_eq!(
+            zsh,
+            "prod\\u{1b}]0;pwned\\u{7}\\r\\n%%F{red}@a\\u{9b}2J\\u{202e} 42m"
+        );
+        let bash = segment(&e, None, Some("bash"), true);
+        assert!(!bash.chars().any(char::is_control), "{bash:?}");
+        assert!(bash.contains("%F{red}"), "{bash:?}");
     }
 }

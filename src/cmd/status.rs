@@ -8,6 +8,7 @@ use crate::aws::Sts;
 use crate::error::{Exit, failed};
 use crate::session::{format_left, seconds_left};
 use crate::source::from_env_vars;
+use crate::terminal::printable;
 
 pub fn status(ctx: &Ctx, json_out: bool, check: bool) -> anyhow::Result<i32> {
     let env = ctx.env;
@@ -49,20 +50,25 @@ pub fn status(ctx: &Ctx, json_out: bool, check: bool) -> anyhow::Result<i32> {
                     Some(s) => format!("{} left", format_left(s)),
                     None => "expiry unknown".to_string(),
                 };
-                outln!("role {r} in account {acct}, {time}");
+                outln!(
+                    "role {} in account {}, {time}",
+                    printable(r),
+                    printable(&acct)
+                );
             }
             None => outln!("no role active"),
         }
         if let Some(id) = &identity {
-            outln!("STS says: {}", id.arn);
+            outln!("STS says: {}", printable(&id.arn));
         }
     }
     if let (Some(id), Some(acct)) = (&identity, account)
         && id.account != acct
     {
         eprintln!(
-            "rolex: the credentials belong to account {}, not {acct}",
-            id.account
+            "rolex: the credentials belong to account {}, not {}",
+            printable(&id.account),
+            printable(acct)
         );
         return Err(Exit(1).into());
     }

@@ -26,6 +26,9 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
             .hint("`exit` it first, or pass --nest to start one anyway")
             .into());
     }
+    if hook.is_some() && shell::saved_state(ctx.env)?.is_none() {
+        shell::check_restorable(ctx.env)?;
+    }
     let role = match role {
         Some(r) => r,
         None => pick(ctx)?,
@@ -119,7 +122,11 @@ pub(super) fn pick(ctx: &Ctx) -> anyhow::Result<String> {
 pub fn exit(ctx: &Ctx) -> anyhow::Result<i32> {
     let env = ctx.env;
     let role = env.non_empty("ROLEX_ROLE");
-    if let (Some(format), Some(saved)) = (shell::hook_format(env), env.saved()) {
+    let saved = match shell::hook_format(env) {
+        Some(_) => shell::saved_state(env)?,
+        None => None,
+    };
+    if let (Some(format), Some(saved)) = (shell::hook_format(env), saved) {
         out!("{}", shell::exit_script(format, &saved));
         eprintln!("rolex: left {}", role.unwrap_or("the role"));
         if let Some(r) = role {

@@ -4,6 +4,7 @@
 
 use crate::cli::{EnvFormat, Shell};
 use crate::env::{Env, Saved};
+use crate::error::{UserError, failed};
 use crate::output::{self, assign_all, fish_quote, pwsh_quote, sh_quote};
 
 const BASH: &str = include_str!("rolex.bash");
@@ -57,6 +58,31 @@ fn clear_saved(shell: EnvFormat) -> String {
             "Remove-Variable -Scope Global -ErrorAction SilentlyContinue __rolex_saved\n".into()
         }
         _ => "unset __rolex_saved\n".into(),
+    }
+}
+
+/// The hook's saved state: `None` before the first switch; an error when it
+/// is there but damaged (rolex could not restore it, and will not guess).
+pub fn saved_state(env: &Env) -> Result<Option<Saved>, UserError> {
+    let Some(text) = env.non_empty(crate::env::SAVED_VAR) else {
+        return Ok(None);
+    };
+    Saved::decode(text).map(Some).ok_or_else(|| {
+        failed("the shell's saved state from before the switch is damaged; nothing was changed")
+            .hint("close this shell, or `unset __rolex_saved` and set the AWS variables yourself")
+    })
+}
+
+/// Before the first switch: every role variable must be one rolex can give
+/// back exactly (bytes that are not UTF-8 cannot be).
+pub fn check_restorable(env: &Env) -> Result<(), UserError> {
+    match env.not_utf8() {
+        [] => Ok(()),
+        names => Err(failed(format!(
+            "{} holds bytes that are not UTF-8, so `rolex exit` could not restore it exactly; nothing was changed",
+            names.join(", ")
+        ))
+        .hint("set it to UTF-8 text, or unset it, before switching")),
     }
 }
 

@@ -12,6 +12,7 @@ mod errors;
 mod generated;
 mod help;
 mod organization;
+mod hardening;
 mod secrets;
 mod server;
 mod shells;
