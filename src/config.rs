@@ -178,6 +178,18 @@ struct RawRole {
     session_name: Option<Spanned<String>>,
 }
 
+/// The keys of each table of the profile file, for the documentation test.
+#[cfg(test)]
+pub(crate) fn schema_tables() -> [(&'static str, &'static [&'static str]); 4] {
+    use crate::schema_doc::fields_of;
+    [
+        ("(top level)", fields_of::<RawFile>()),
+        ("[defaults]", fields_of::<RawDefaults>()),
+        ("[sources.NAME]", fields_of::<RawSource>()),
+        ("[roles.NAME]", fields_of::<RawRole>()),
+    ]
+}
+
 /// One file's text, kept to turn byte offsets into line and column.
 struct FileText {
     path: PathBuf,
