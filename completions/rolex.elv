@@ -40,7 +40,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
-            cand man 'Write man pages into DIR'
+            cand man 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR'
+            cand __complete-roles 'Role names of the profile file, one a line (for shell completion)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rolex;switch'= {
@@ -213,6 +214,10 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'rolex;__complete-roles'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'rolex;help'= {
             cand switch 'Become ROLE in this shell (a subshell without the shell hook)'
             cand exit 'Leave the role: restore the environment from before the switch'
@@ -232,7 +237,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand import 'Turn the role profiles of the AWS config file into rolex roles'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
-            cand man 'Write man pages into DIR'
+            cand man 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR'
+            cand __complete-roles 'Role names of the profile file, one a line (for shell completion)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rolex;help;switch'= {
@@ -281,6 +287,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;completions'= {
         }
         &'rolex;help;man'= {
+        }
+        &'rolex;help;__complete-roles'= {
         }
         &'rolex;help;help'= {
         }

@@ -2,9 +2,9 @@
 #     eval "$(rolex init bash)"
 # Rendered by `rolex init bash`: @ROLEX@ is the binary's absolute path, quoted.
 #
-# Completions are not wired here (that would run the binary at every shell
-# start): they are shipped in completions/ and printed by
-# `rolex completions bash`.
+# Completions (role names included) are a separate line, so that the hook
+# stays small:
+#     source <(rolex completions bash)          # in ~/.bashrc, after this hook
 #
 # Protocol: every call runs the binary with ROLEX_HOOK=bash and
 # __ROLEX_SAVED=<the shell-local __rolex_saved> in its environment only.

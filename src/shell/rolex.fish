@@ -2,9 +2,9 @@
 #     rolex init fish | source
 # Rendered by `rolex init fish`: @ROLEX@ is the binary's absolute path, quoted.
 #
-# Completions are not wired here (that would run the binary at every shell
-# start): they are shipped in completions/ and printed by
-# `rolex completions fish`.
+# Completions (role names included) are a separate line, so that the hook
+# stays small:
+#     rolex completions fish | source           # in ~/.config/fish/config.fish
 #
 # Protocol: every call runs the binary with ROLEX_HOOK=fish and
 # __ROLEX_SAVED=<the global, unexported __rolex_saved> in its environment

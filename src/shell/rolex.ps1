@@ -2,9 +2,9 @@
 #     Invoke-Expression (& rolex init pwsh | Out-String)
 # Rendered by `rolex init pwsh`: @ROLEX@ is the binary's absolute path, quoted.
 #
-# Completions are not wired here (that would run the binary at every shell
-# start): they are shipped in completions/ and printed by
-# `rolex completions powershell`.
+# Completions (role names included) are a separate line, so that the hook
+# stays small:
+#     rolex completions powershell | Out-String | Invoke-Expression   # in $PROFILE
 #
 # Protocol: every call runs the binary with ROLEX_HOOK=pwsh and
 # __ROLEX_SAVED=<$global:__rolex_saved> in its environment; PowerShell has

@@ -2,9 +2,9 @@
 #     eval "$(rolex init zsh)"
 # Rendered by `rolex init zsh`: @ROLEX@ is the binary's absolute path, quoted.
 #
-# Completions are not wired here (that would run the binary at every shell
-# start): they are shipped in completions/ and printed by
-# `rolex completions zsh`.
+# Completions (role names included) are a separate line, so that the hook
+# stays small:
+#     source <(rolex completions zsh)           # in ~/.zshrc, after compinit
 #
 # Protocol: every call runs the binary with ROLEX_HOOK=zsh and
 # __ROLEX_SAVED=<the shell-local __rolex_saved> in its environment only.
