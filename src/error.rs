@@ -83,7 +83,8 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
     if let Some(user) = err.downcast_ref::<UserError>() {
         eprintln!("rolex: {}", user.message);
         if let Some(hint) = &user.hint {
-            eprintln!("  hint: {hint}");
+            // A hint of several lines stays under its first one.
+            eprintln!("  hint: {}", hint.replace('\n', "\n        "));
         }
         return match user.kind {
             Kind::Failed => 1,

@@ -78,7 +78,13 @@ impl MfaSource {
 /// Runs `mfa_command` with the environment from before any role, without
 /// AWS keys and without rolex's private variables: it only has to print a code.
 fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
-    let mut command = Command::new("/bin/sh");
+    // A command line for the platform's shell: `/bin/sh -c`, `cmd /C` on Windows.
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
+    } else {
+        ("/bin/sh", "-c")
+    };
+    let mut command = Command::new(shell);
     crate::output::apply_to_command(&mut command, original);
     for name in [
         "AWS_ACCESS_KEY_ID",
@@ -89,7 +95,7 @@ fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
         command.env_remove(name);
     }
     let out = command
-        .arg("-c")
+        .arg(flag)
         .arg(cmd)
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())

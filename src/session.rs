@@ -81,6 +81,8 @@ pub struct Sessions<'a> {
     mfa_session: Option<(String, Credentials)>,
     /// Unit tests put a fake STS here.
     fake_sts: Option<Box<dyn Sts>>,
+    /// Why sessions are not being cached, to say once a session is made.
+    uncached: Option<UserError>,
 }
 
 impl<'a> Sessions<'a> {
@@ -104,6 +106,7 @@ impl<'a> Sessions<'a> {
             margin,
             mfa_session: None,
             fake_sts: None,
+            uncached: None,
         })
     }
 
@@ -176,12 +179,20 @@ impl<'a> Sessions<'a> {
         if plan.source.kind == SourceKind::Store || !self.cache {
             return Err(err);
         }
-        eprintln!("rolex: sessions are not cached: {}", err.message);
-        if let Some(h) = &err.hint {
-            eprintln!("  hint: {h}");
-        }
+        // Said once a session was made: a failure to make one is the news.
+        self.uncached = Some(err);
         self.cache = false;
         Ok(())
+    }
+
+    /// Says that the session just made was not cached, and why.
+    fn say_uncached(&mut self) {
+        if let Some(err) = self.uncached.take() {
+            eprintln!("rolex: sessions are not cached: {}", err.message);
+            if let Some(h) = &err.hint {
+                eprintln!("  hint: {h}");
+            }
+        }
     }
 
     fn remember_role(&mut self, plan: &Plan, credentials: &Credentials) -> Result<(), UserError> {
@@ -258,6 +269,7 @@ impl<'a> Sessions<'a> {
         if let Err(e) = self.remember_role(plan, &credentials) {
             self.store_trouble(plan, e)?;
         }
+        self.say_uncached();
         Ok(Session {
             credentials,
             new: true,

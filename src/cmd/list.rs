@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::session::format_left;
 
 pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
+    ctx.first_run("no roles to list")?;
     let mut sessions = ctx.sessions()?;
     let mut store_error = None;
     let mut rows = Vec::new();
