@@ -16,7 +16,7 @@ function rolex {
     local __rolex_sub='' __rolex_capture=1 __rolex_skip='' __rolex_arg
     local __rolex_out='' __rolex_rc=0
     # The subcommand is the first word that is neither a flag nor the value
-    # of a global flag that takes one (rolex --reason TEXT switch ROLE).
+    # of a flag that takes one (options follow the command; values are skipped).
     for __rolex_arg in "$@"; do
         if [ -n "$__rolex_skip" ]; then
             __rolex_skip=''

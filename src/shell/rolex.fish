@@ -16,7 +16,7 @@ function rolex --description 'Switch this shell to an AWS IAM role'
     set -l __rolex_capture 1
     set -l __rolex_skip 0
     # The subcommand is the first word that is neither a flag nor the value
-    # of a global flag that takes one (rolex --reason TEXT switch ROLE).
+    # of a flag that takes one (options follow the command; values are skipped).
     for __rolex_arg in $argv
         if test $__rolex_skip = 1
             set __rolex_skip 0

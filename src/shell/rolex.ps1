@@ -21,7 +21,7 @@ function global:rolex {
     $rolexCapture = $true
     $rolexSkip = $false
     # The subcommand is the first word that is neither a flag nor the value
-    # of a global flag that takes one (rolex --reason TEXT switch ROLE).
+    # of a flag that takes one (options follow the command; values are skipped).
     foreach ($rolexArg in $args) {
         $rolexWord = [string]$rolexArg
         if ($rolexSkip) { $rolexSkip = $false; continue }
