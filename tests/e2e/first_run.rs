@@ -92,6 +92,24 @@ fn commands_that_need_roles_name_the_missing_profile_file_and_what_to_do() {
 }
 
 #[test]
+fn import_without_an_aws_config_file_says_what_to_do_instead() {
+    let f = FirstRun::new();
+    f.says(
+        &["import"],
+        1,
+        &format!(
+            "rolex: no AWS config file at {}/.aws/config: no role profiles to import
+  hint: point AWS_CONFIG_FILE at yours, or write roles into the profile file yourself:
+            [roles.prod-admin]
+            account = \"222222222222\"
+            role = \"Admin\"
+",
+            f.home.path().display()
+        ),
+    );
+}
+
+#[test]
 fn a_role_arn_without_credentials_says_so_without_a_keyring_warning_first() {
     let f = FirstRun::new();
     f.says(
