@@ -45,7 +45,8 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('aws-config', 'aws-config', [CompletionResultType]::ParameterValue, 'AWS config profiles (credential_process = rolex) for every role')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The local audit trail: who switched to what, when, why, and when they left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR')
+            [CompletionResult]::new('__complete-roles', '__complete-roles', [CompletionResultType]::ParameterValue, 'Role names of the profile file, one a line (for shell completion)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -272,6 +273,11 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'rolex;__complete-roles' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'rolex;help' {
             [CompletionResult]::new('switch', 'switch', [CompletionResultType]::ParameterValue, 'Become ROLE in this shell (a subshell without the shell hook)')
             [CompletionResult]::new('exit', 'exit', [CompletionResultType]::ParameterValue, 'Leave the role: restore the environment from before the switch')
@@ -293,7 +299,8 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             [CompletionResult]::new('aws-config', 'aws-config', [CompletionResultType]::ParameterValue, 'AWS config profiles (credential_process = rolex) for every role')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The local audit trail: who switched to what, when, why, and when they left')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR')
+            [CompletionResult]::new('__complete-roles', '__complete-roles', [CompletionResultType]::ParameterValue, 'Role names of the profile file, one a line (for shell completion)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -370,6 +377,9 @@ Register-ArgumentCompleter -Native -CommandName 'rolex' -ScriptBlock {
             break
         }
         'rolex;help;man' {
+            break
+        }
+        'rolex;help;__complete-roles' {
             break
         }
         'rolex;help;help' {

@@ -16,6 +16,9 @@ _rolex() {
             ",$1")
                 cmd="rolex"
                 ;;
+            rolex,__complete-roles)
+                cmd="rolex__subcmd____complete__subcmd__roles"
+                ;;
             rolex,add)
                 cmd="rolex__subcmd__add"
                 ;;
@@ -81,6 +84,9 @@ _rolex() {
                 ;;
             rolex,switch)
                 cmd="rolex__subcmd__switch"
+                ;;
+            rolex__subcmd__help,__complete-roles)
+                cmd="rolex__subcmd__help__subcmd____complete__subcmd__roles"
                 ;;
             rolex__subcmd__help,add)
                 cmd="rolex__subcmd__help__subcmd__add"
@@ -188,8 +194,22 @@ _rolex() {
 
     case "${cmd}" in
         rolex)
-            opts="-h -V --help --version switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help"
+            opts="-h -V --help --version switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd____complete__subcmd__roles)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -442,8 +462,22 @@ _rolex() {
             return 0
             ;;
         rolex__subcmd__help)
-            opts="switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help"
+            opts="switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rolex__subcmd__help__subcmd____complete__subcmd__roles)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1162,4 +1196,42 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
     complete -F _rolex -o nosort -o bashdefault -o default rolex
 else
     complete -F _rolex -o bashdefault -o default rolex
+fi
+
+# Role names from the profile file for the ROLE argument of switch, exec,
+# env, console, credential-process, clear and doctor (`rolex __complete-roles`
+# reads only the profile file); everything else as above.
+_rolex_with_roles() {
+    local cur=${COMP_WORDS[COMP_CWORD]} sub='' w skip='' n=0 i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ -n $skip ]]; then
+            # `--region=eu-west-1` comes as three words: --region, =, value.
+            [[ $w == = ]] || skip=''
+            continue
+        fi
+        case $w in
+            --) n=2 ;;
+            --reason | --token | --duration | --region | --format | --service | --destination) skip=1 ;;
+            -*) ;;
+            *) if [[ -z $sub ]]; then sub=$w; else n=$((n + 1)); fi ;;
+        esac
+    done
+    if [[ -z $skip && $n -eq 0 && $cur != -* ]]; then
+        case $sub in
+            switch | exec | env | console | credential-process | clear | doctor)
+                local IFS=$'\n'
+                # shellcheck disable=SC2207 # role names have no spaces
+                COMPREPLY=($(compgen -W "$(command rolex __complete-roles 2>/dev/null)" -- "$cur"))
+                return 0
+                ;;
+        esac
+    fi
+    _rolex "$@"
+}
+
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -F _rolex_with_roles -o nosort -o bashdefault -o default rolex
+else
+    complete -F _rolex_with_roles -o bashdefault -o default rolex
 fi

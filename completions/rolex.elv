@@ -42,7 +42,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand aws-config 'AWS config profiles (credential_process = rolex) for every role'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
-            cand man 'Write man pages into DIR'
+            cand man 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR'
+            cand __complete-roles 'Role names of the profile file, one a line (for shell completion)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rolex;switch'= {
@@ -239,6 +240,10 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'rolex;__complete-roles'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'rolex;help'= {
             cand switch 'Become ROLE in this shell (a subshell without the shell hook)'
             cand exit 'Leave the role: restore the environment from before the switch'
@@ -260,7 +265,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
             cand aws-config 'AWS config profiles (credential_process = rolex) for every role'
             cand log 'The local audit trail: who switched to what, when, why, and when they left'
             cand completions 'Print a completion script'
-            cand man 'Write man pages into DIR'
+            cand man 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR'
+            cand __complete-roles 'Role names of the profile file, one a line (for shell completion)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rolex;help;switch'= {
@@ -313,6 +319,8 @@ set edit:completion:arg-completer[rolex] = {|@words|
         &'rolex;help;completions'= {
         }
         &'rolex;help;man'= {
+        }
+        &'rolex;help;__complete-roles'= {
         }
         &'rolex;help;help'= {
         }

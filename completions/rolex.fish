@@ -46,7 +46,8 @@ complete -c rolex -n "__fish_rolex_needs_command" -f -a "import" -d 'Turn the ro
 complete -c rolex -n "__fish_rolex_needs_command" -f -a "aws-config" -d 'AWS config profiles (credential_process = rolex) for every role'
 complete -c rolex -n "__fish_rolex_needs_command" -f -a "log" -d 'The local audit trail: who switched to what, when, why, and when they left'
 complete -c rolex -n "__fish_rolex_needs_command" -f -a "completions" -d 'Print a completion script'
-complete -c rolex -n "__fish_rolex_needs_command" -f -a "man" -d 'Write man pages into DIR'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "man" -d 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR'
+complete -c rolex -n "__fish_rolex_needs_command" -f -a "__complete-roles" -d 'Role names of the profile file, one a line (for shell completion)'
 complete -c rolex -n "__fish_rolex_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l reason -d 'Why you need the role (audit trail, `{reason}` in templates)' -r
 complete -c rolex -n "__fish_rolex_using_subcommand switch" -l token -d 'MFA code (6 digits); skips the prompt' -r
@@ -159,28 +160,61 @@ complete -c rolex -n "__fish_rolex_using_subcommand log" -l json -d 'Print the e
 complete -c rolex -n "__fish_rolex_using_subcommand log" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c rolex -n "__fish_rolex_using_subcommand man" -s h -l help -d 'Print help'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "switch" -d 'Become ROLE in this shell (a subshell without the shell hook)'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "exit" -d 'Leave the role: restore the environment from before the switch'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "exec" -d 'Run one command as ROLE (default: the active role, else defaults.role)'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "env" -d 'Print the role\'s variables for eval, CI or tools'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "credential-process" -d 'Print AWS credential_process JSON (Version 1) for ROLE'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "console" -d 'Open the AWS console as ROLE (federation sign-in), or print the sign-in URL'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "list" -d 'List roles with account, role ARN, MFA and time left on cached sessions'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "status" -d 'The active role in this shell and its time left'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "prompt" -d 'A prompt segment for the active role; empty outside a role'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "init" -d 'Print the shell hook to eval in your shell\'s rc file'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "add" -d 'Store the long-term access key of SOURCE in the secret store'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "remove" -d 'Delete SOURCE\'s key and every session made from it'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "rotate" -d 'Replace SOURCE\'s access key with a new one (IAM), then delete the old one'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "clear" -d 'Forget cached sessions'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "iam" -d 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "doctor" -d 'Check the setup end to end and explain each problem in plain words'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "import" -d 'Turn the role profiles of the AWS config file into rolex roles'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "aws-config" -d 'AWS config profiles (credential_process = rolex) for every role'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "log" -d 'The local audit trail: who switched to what, when, why, and when they left'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "completions" -d 'Print a completion script'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "man" -d 'Write man pages into DIR'
-complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rolex -n "__fish_rolex_using_subcommand __complete-roles" -s h -l help -d 'Print help'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "switch" -d 'Become ROLE in this shell (a subshell without the shell hook)'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "exit" -d 'Leave the role: restore the environment from before the switch'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "exec" -d 'Run one command as ROLE (default: the active role, else defaults.role)'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "env" -d 'Print the role\'s variables for eval, CI or tools'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "credential-process" -d 'Print AWS credential_process JSON (Version 1) for ROLE'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "console" -d 'Open the AWS console as ROLE (federation sign-in), or print the sign-in URL'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "list" -d 'List roles with account, role ARN, MFA and time left on cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "status" -d 'The active role in this shell and its time left'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "prompt" -d 'A prompt segment for the active role; empty outside a role'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "init" -d 'Print the shell hook to eval in your shell\'s rc file'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "add" -d 'Store the long-term access key of SOURCE in the secret store'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "remove" -d 'Delete SOURCE\'s key and every session made from it'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "rotate" -d 'Replace SOURCE\'s access key with a new one (IAM), then delete the old one'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "clear" -d 'Forget cached sessions'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "iam" -d 'Set up the AWS side: trust policies, cross-account roles, permission to assume them'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "doctor" -d 'Check the setup end to end and explain each problem in plain words'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "import" -d 'Turn the role profiles of the AWS config file into rolex roles'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "aws-config" -d 'AWS config profiles (credential_process = rolex) for every role'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "log" -d 'The local audit trail: who switched to what, when, why, and when they left'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "completions" -d 'Print a completion script'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "man" -d 'Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "__complete-roles" -d 'Role names of the profile file, one a line (for shell completion)'
+complete -c rolex -n "__fish_rolex_using_subcommand help; and not __fish_seen_subcommand_from switch exit exec env credential-process console list status prompt init add remove rotate clear iam doctor import aws-config log completions man __complete-roles help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rolex -n "__fish_rolex_using_subcommand help; and __fish_seen_subcommand_from iam" -f -a "trust-policy" -d 'Print a trust policy letting users of ACCOUNT assume a role, with MFA'
 complete -c rolex -n "__fish_rolex_using_subcommand help; and __fish_seen_subcommand_from iam" -f -a "create-role" -d 'Create a role in this account that users of the identity account may assume with MFA'
 complete -c rolex -n "__fish_rolex_using_subcommand help; and __fish_seen_subcommand_from iam" -f -a "grant" -d 'Let an IAM user or group (in this account) assume ROLE_ARN'
+
+# Role names from the profile file (`rolex __complete-roles` reads only the
+# profile file), for the ROLE argument of the commands that take one.
+function __fish_rolex_wants_role
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l sub ''
+    set -l skip 0
+    for w in $words
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case --
+                return 1
+            case --reason --token --duration --region --format --service --destination
+                set skip 1
+            case '-*'
+            case '*'
+                if test -z "$sub"
+                    set sub $w
+                else
+                    return 1
+                end
+        end
+    end
+    test $skip = 0
+    and contains -- "$sub" switch exec env console credential-process clear doctor
+end
+complete -c rolex -n __fish_rolex_wants_role -f -a "(command rolex __complete-roles 2>/dev/null)" -d role

@@ -157,8 +157,21 @@ impl Aws {
             chain.provide_credentials().await
         });
         result.map(from_sdk_credentials).map_err(|e| {
-            failed(format!("no AWS credentials to start from: {}", error_chain(&e)))
-                .hint("set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or add a source: rolex add main")
+            use aws_credential_types::provider::error::CredentialsError;
+            // Nothing found anywhere: say so in rolex's words, not the
+            // chain's list of every provider it tried (IMDS included).
+            // The chain ends with instance metadata (IMDS), so its failure
+            // is what the SDK reports even on a laptop with no keys at all.
+            let detail = error_chain(&e);
+            let why = if matches!(e, CredentialsError::CredentialsNotLoaded(_))
+                || detail.contains("IMDS")
+            {
+                "none in the environment, the AWS config files, SSO, a container or instance metadata".to_string()
+            } else {
+                detail
+            };
+            failed(format!("no AWS credentials to start from: {why}"))
+                .hint("set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or add [sources.NAME] to the profile file and store its key with `rolex add NAME`")
         })
     }
 

@@ -254,12 +254,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: CompletionShell,
     },
-    /// Write man pages into DIR
-    #[command(hide = true)]
+    /// Write the man pages (rolex.1, rolex-COMMAND.1, rolex.5) into DIR
     Man {
-        /// Folder to write rolex.1, rolex-*.1 into
+        /// Folder to write them into (it is created)
         dir: std::path::PathBuf,
     },
+    /// Role names of the profile file, one a line (for shell completion)
+    #[command(name = "__complete-roles", hide = true)]
+    CompleteRoles,
 }
 
 /// `rolex iam ...`: runs with the credentials this shell has (switch to an

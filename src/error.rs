@@ -86,7 +86,10 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
     if let Some(user) = err.downcast_ref::<UserError>() {
         eprintln!("rolex: {}", printable(&user.message));
         if let Some(hint) = &user.hint {
-            eprintln!("  hint: {}", printable(hint));
+            // A hint of several lines stays under its first one.
+            let lines: Vec<String> = hint.lines().map(|l| printable(l).into_owned()).collect();
+            eprintln!("  hint: {}", lines.join("
+        "));
         }
         return match user.kind {
             Kind::Failed => 1,

@@ -30,6 +30,8 @@ mod mfa;
 mod output;
 mod process;
 mod profile;
+#[cfg(test)]
+mod schema_doc;
 mod session;
 mod shell;
 mod signin;

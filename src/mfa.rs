@@ -84,7 +84,13 @@ const MFA_COMMAND_TIMEOUT_SECS: u64 = 60;
 /// code. One that does not end in time is killed (with anything it started):
 /// rolex holds the source's lock meanwhile.
 fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
-    let mut command = Command::new("/bin/sh");
+    // A command line for the platform's shell: `/bin/sh -c`, `cmd /C` on Windows.
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
+    } else {
+        ("/bin/sh", "-c")
+    };
+    let mut command = Command::new(shell);
     crate::output::apply_to_command(&mut command, original);
     for name in [
         "AWS_ACCESS_KEY_ID",
@@ -97,7 +103,7 @@ fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
-        .arg("-c")
+        .arg(flag)
         .arg(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

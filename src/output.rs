@@ -223,6 +223,7 @@ mod tests {
 
     const NASTY: &str = "a'b\"c$HOME`x` \\n\\ $(false) \n end";
 
+    #[cfg(unix)]
     #[test]
     fn sh_quoting_round_trips_through_a_real_shell() {
         let script = format!("{}printf %s \"$X\"", export_line(EnvFormat::Sh, "X", NASTY));
@@ -230,6 +231,7 @@ mod tests {
         assert_eq!(String::from_utf8(out.stdout).unwrap(), NASTY);
     }
 
+    #[cfg(unix)]
     #[test]
     fn fish_quoting_round_trips_through_fish() {
         // tests/run.sh installs fish; a missing fish is a failure, not a pass.

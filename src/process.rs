@@ -46,7 +46,7 @@ fn user_name_in(passwd: &str, uid: u32) -> Option<String> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     #[test]
     fn finds_a_user_name_by_uid() {

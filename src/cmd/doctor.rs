@@ -28,7 +28,9 @@ impl Report {
         self.problems += 1;
         outln!("  PROBLEM  {}", printable(what.as_ref()));
         if let Some(f) = fix {
-            outln!("           fix: {}", printable(f));
+            let lines: Vec<String> = f.lines().map(|l| printable(l).into_owned()).collect();
+            outln!("           fix: {}", lines.join("
+                "));
         }
         Ok(())
     }
@@ -58,10 +60,13 @@ pub fn doctor(ctx: &Ctx, role: Option<&str>) -> anyhow::Result<i32> {
             c.roles.len(),
             c.sources.len()
         ))?,
-        Some(p) => r.note(format!(
-            "{} does not exist: zero configuration (the AWS default chain, role ARNs only)",
-            p.display()
-        ))?,
+        Some(p) => {
+            let e = super::first_run::no_profile_file(
+                p,
+                "no roles yet (role ARNs work, with the AWS default chain)",
+            );
+            r.error(&e)?
+        }
         None => r.note("no HOME and no ROLEX_CONFIG: zero configuration")?,
     }
 

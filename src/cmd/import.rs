@@ -46,6 +46,19 @@ pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
     let path = aws_config_path(ctx)
         .ok_or_else(|| usage("no AWS config file: set AWS_CONFIG_FILE or HOME"))?;
     let text = std::fs::read_to_string(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            // A first run with nothing to import: say what to do instead.
+            return failed(format!(
+                "no AWS config file at {}: no role profiles to import",
+                path.display()
+            ))
+            .hint(
+                "point AWS_CONFIG_FILE at yours, or write roles into the profile file yourself:
+    [roles.prod-admin]
+    account = \"222222222222\"
+    role = \"Admin\"",
+            );
+        }
         failed(format!(
             "cannot read the AWS config file {}: {e}",
             path.display()

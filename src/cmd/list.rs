@@ -7,6 +7,7 @@ use crate::session::format_left;
 use crate::terminal::printable;
 
 pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
+    ctx.first_run("no roles to list")?;
     let mut sessions = ctx.sessions()?;
     let mut store_error = None;
     let mut rows = Vec::new();

@@ -5,6 +5,7 @@ mod console;
 mod creds;
 mod doctor;
 mod exec_args;
+mod first_run;
 mod iam;
 mod import;
 mod import_org;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         Command::Init { shell, prompt } => return init::init(*shell, *prompt),
         Command::Completions { shell } => return init::completions(*shell),
         Command::Man { dir } => return init::man(dir),
+        Command::CompleteRoles => return init::complete_roles(env),
         Command::Log { since, json } => return log::log(env, since.as_deref(), *json),
         _ => {}
     }
@@ -116,7 +118,8 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         | Command::Log { .. }
         | Command::Init { .. }
         | Command::Completions { .. }
-        | Command::Man { .. } => {
+        | Command::Man { .. }
+        | Command::CompleteRoles => {
             unreachable!("handled above")
         }
     }
@@ -210,17 +213,24 @@ impl Ctx<'_> {
     }
 
     pub fn plan(&self, role: &str) -> Result<Plan, UserError> {
+        if !self.config.roles.contains_key(role) && config::parse_role_arn(role).is_none() {
+            self.first_run(&format!("no role {role:?}"))?;
+        }
         profile::resolve(&self.config, role, &self.overrides()?, &self.values())
     }
 
     /// ROLE as given, else the active role, else `defaults.role`.
     pub fn pick_role(&self, role: Option<String>) -> Result<String, UserError> {
-        role.or_else(|| self.env.non_empty("ROLEX_ROLE").map(str::to_string))
-            .or_else(|| self.config.defaults.role.clone())
-            .ok_or_else(|| {
-                usage("no role named, none active, and no defaults.role")
-                    .hint("name one: `rolex list` shows the roles")
-            })
+        let role = role
+            .or_else(|| self.env.non_empty("ROLEX_ROLE").map(str::to_string))
+            .or_else(|| self.config.defaults.role.clone());
+        if role.is_none() {
+            self.first_run("no role named, and none to fall back on")?;
+        }
+        role.ok_or_else(|| {
+            usage("no role named, none active, and no defaults.role")
+                .hint("name one: `rolex list` shows the roles")
+        })
     }
 
     pub fn sessions(&self) -> Result<Sessions<'_>, UserError> {
@@ -321,6 +331,11 @@ fn user_name(env: &Env) -> String {
 }
 
 fn hostname() -> String {
+    if cfg!(windows)
+        && let Ok(name) = std::env::var("COMPUTERNAME")
+    {
+        return name;
+    }
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().split('.').next().unwrap_or("").to_string())

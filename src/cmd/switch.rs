@@ -56,7 +56,13 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     // A subshell: the role's environment and a marker naming this process,
     // so `rolex exit` inside can end it.
     inside.set("ROLEX_SUBSHELL", std::process::id().to_string());
-    let shell_path = ctx.env.non_empty("SHELL").unwrap_or("/bin/sh").to_string();
+    // Windows has no SHELL: its command interpreter is ComSpec (cmd.exe).
+    let fallback = if cfg!(windows) {
+        ctx.env.non_empty("ComSpec").unwrap_or("cmd.exe")
+    } else {
+        "/bin/sh"
+    };
+    let shell_path = ctx.env.non_empty("SHELL").unwrap_or(fallback).to_string();
     eprintln!(
         "rolex: starting {shell_path} as {} in {account}{until}; `exit` or Ctrl-D leaves it",
         plan.role
@@ -84,6 +90,7 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
 pub(super) fn pick(ctx: &Ctx) -> anyhow::Result<String> {
     let names: Vec<&String> = ctx.config.roles.keys().collect();
     if names.is_empty() {
+        ctx.first_run("no roles to pick from")?;
         return Err(usage("the profile file has no roles to pick from")
             .hint("name a role ARN, or add [roles.NAME]")
             .into());

@@ -19,6 +19,8 @@ use crate::env::Env;
 use crate::error::{UserError, usage};
 
 pub use values::{is_region, parse_role_arn, role_duration, unknown};
+#[cfg(test)]
+pub(crate) use schema::schema_tables;
 
 /// Role session lengths STS accepts: 15 minutes to 12 hours.
 pub const ROLE_DURATION: Range<u32> = 900..43201;

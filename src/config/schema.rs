@@ -93,3 +93,15 @@ pub fn parse_raw(file: &FileText) -> Result<RawFile, UserError> {
         }
     })
 }
+
+/// The keys of each table of the profile file, for the documentation test.
+#[cfg(test)]
+pub(crate) fn schema_tables() -> [(&'static str, &'static [&'static str]); 4] {
+    use crate::schema_doc::fields_of;
+    [
+        ("(top level)", fields_of::<RawFile>()),
+        ("[defaults]", fields_of::<RawDefaults>()),
+        ("[sources.NAME]", fields_of::<RawSource>()),
+        ("[roles.NAME]", fields_of::<RawRole>()),
+    ]
+}

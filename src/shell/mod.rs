@@ -113,16 +113,15 @@ pub fn exit_script(shell: EnvFormat, saved: &Saved) -> String {
 }
 
 /// The controlling terminal, for prompts that must work when stdout is
-/// captured by the hook or piped.
+/// captured by the hook or piped: /dev/tty on Unix, the console on Windows.
 pub fn tty_term() -> Option<console::Term> {
-    let read = std::fs::OpenOptions::new()
-        .read(true)
-        .open("/dev/tty")
-        .ok()?;
-    let write = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/tty")
-        .ok()?;
+    let (input, output) = if cfg!(windows) {
+        ("CONIN$", "CONOUT$")
+    } else {
+        ("/dev/tty", "/dev/tty")
+    };
+    let read = std::fs::OpenOptions::new().read(true).open(input).ok()?;
+    let write = std::fs::OpenOptions::new().write(true).open(output).ok()?;
     Some(console::Term::read_write_pair(read, write))
 }
 
@@ -142,6 +141,83 @@ mod tests {
             };
             assert!(text.contains(quoted), "{shell:?}: {quoted} not in\n{text}");
         }
+    }
+
+    /// Brackets of PowerShell text balance outside strings and comments (no
+    /// PowerShell can be installed here to parse it for real).
+    fn pwsh_brackets_balance(text: &str) -> Result<(), String> {
+        let mut stack = Vec::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '#' => {
+                    for n in chars.by_ref() {
+                        if n == '\n' {
+                            break;
+                        }
+                    }
+                }
+                '\'' => loop {
+                    match chars.next() {
+                        Some('\'') if chars.peek() == Some(&'\'') => {
+                            chars.next();
+                        }
+                        Some('\'') => break,
+                        Some(_) => {}
+                        None => return Err("unterminated '...'".into()),
+                    }
+                },
+                '"' => loop {
+                    match chars.next() {
+                        Some('`') => {
+                            chars.next();
+                        }
+                        Some('"') => break,
+                        Some(_) => {}
+                        None => return Err("unterminated \"...\"".into()),
+                    }
+                },
+                '(' | '{' | '[' => stack.push(c),
+                ')' | '}' | ']' => {
+                    let open = stack.pop().ok_or(format!("{c} without its opening"))?;
+                    if !matches!((open, c), ('(', ')') | ('{', '}') | ('[', ']')) {
+                        return Err(format!("{open} closed by {c}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if stack.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("unclosed {stack:?}"))
+        }
+    }
+
+    #[test]
+    fn pwsh_hook_renders_to_balanced_powershell() {
+        for prompt in [false, true] {
+            let text = init(Shell::Pwsh, "C:\\Program Files\\it's\\rolex.exe", prompt);
+            assert!(text.contains("function global:rolex {"), "{text}");
+            assert!(
+                text.contains("'C:\\Program Files\\it''s\\rolex.exe'"),
+                "{text}"
+            );
+            pwsh_brackets_balance(&text).unwrap_or_else(|e| panic!("{e} in\n{text}"));
+        }
+        let before = Env::from_pairs(&[("AWS_PROFILE", "it's")]);
+        let inside = Env::from_pairs(&[("ROLEX_ROLE", "prod")]);
+        let script = switch_script(EnvFormat::Pwsh, &before, &inside);
+        assert!(script.contains("$Env:ROLEX_ROLE = 'prod'"), "{script}");
+        assert!(
+            script.contains("Remove-Item -ErrorAction SilentlyContinue Env:AWS_PROFILE"),
+            "{script}"
+        );
+        pwsh_brackets_balance(&script).unwrap();
+        let back = exit_script(EnvFormat::Pwsh, &Saved::capture(&before));
+        assert!(back.contains("$Env:AWS_PROFILE = 'it''s'"), "{back}");
+        pwsh_brackets_balance(&back).unwrap();
+        assert!(pwsh_brackets_balance("function f { ( }").is_err());
     }
 
     #[test]

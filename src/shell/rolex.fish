@@ -2,9 +2,9 @@
 #     rolex init fish | source
 # Rendered by `rolex init fish`: @ROLEX@ is the binary's absolute path, quoted.
 #
-# Completions are not wired here (that would run the binary at every shell
-# start): they are shipped in completions/ and printed by
-# `rolex completions fish`.
+# Completions (role names included) are a separate line, so that the hook
+# stays small:
+#     rolex completions fish | source           # in ~/.config/fish/config.fish
 #
 # Protocol: every call runs the binary with ROLEX_HOOK=fish and
 # __ROLEX_SAVED=<the global, unexported __rolex_saved> in its environment
@@ -16,7 +16,7 @@ function rolex --description 'Switch this shell to an AWS IAM role'
     set -l __rolex_capture 1
     set -l __rolex_skip 0
     # The subcommand is the first word that is neither a flag nor the value
-    # of a global flag that takes one (rolex --reason TEXT switch ROLE).
+    # of a flag that takes one (options follow the command; values are skipped).
     for __rolex_arg in $argv
         if test $__rolex_skip = 1
             set __rolex_skip 0

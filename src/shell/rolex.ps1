@@ -2,9 +2,9 @@
 #     Invoke-Expression (& rolex init pwsh | Out-String)
 # Rendered by `rolex init pwsh`: @ROLEX@ is the binary's absolute path, quoted.
 #
-# Completions are not wired here (that would run the binary at every shell
-# start): they are shipped in completions/ and printed by
-# `rolex completions powershell`.
+# Completions (role names included) are a separate line, so that the hook
+# stays small:
+#     rolex completions powershell | Out-String | Invoke-Expression   # in $PROFILE
 #
 # Protocol: every call runs the binary with ROLEX_HOOK=pwsh and
 # __ROLEX_SAVED=<$global:__rolex_saved> in its environment; PowerShell has
@@ -21,7 +21,7 @@ function global:rolex {
     $rolexCapture = $true
     $rolexSkip = $false
     # The subcommand is the first word that is neither a flag nor the value
-    # of a global flag that takes one (rolex --reason TEXT switch ROLE).
+    # of a flag that takes one (options follow the command; values are skipped).
     foreach ($rolexArg in $args) {
         $rolexWord = [string]$rolexArg
         if ($rolexSkip) { $rolexSkip = $false; continue }

@@ -2,9 +2,9 @@
 #     eval "$(rolex init zsh)"
 # Rendered by `rolex init zsh`: @ROLEX@ is the binary's absolute path, quoted.
 #
-# Completions are not wired here (that would run the binary at every shell
-# start): they are shipped in completions/ and printed by
-# `rolex completions zsh`.
+# Completions (role names included) are a separate line, so that the hook
+# stays small:
+#     source <(rolex completions zsh)           # in ~/.zshrc, after compinit
 #
 # Protocol: every call runs the binary with ROLEX_HOOK=zsh and
 # __ROLEX_SAVED=<the shell-local __rolex_saved> in its environment only.
@@ -19,7 +19,7 @@ function rolex {
     local __rolex_sub='' __rolex_capture=1 __rolex_skip='' __rolex_arg
     local __rolex_out='' __rolex_rc=0
     # The subcommand is the first word that is neither a flag nor the value
-    # of a global flag that takes one (rolex --reason TEXT switch ROLE).
+    # of a flag that takes one (options follow the command; values are skipped).
     for __rolex_arg in "$@"; do
         if [[ -n $__rolex_skip ]]; then
             __rolex_skip=''

@@ -63,6 +63,12 @@ fn keyring_error(e: keyring::Error) -> UserError {
             "the OS keyring is locked or refused access: {inner}"
         ))
         .hint(hint),
+        // Linux without a session bus or a Secret Service: rolex's words
+        // for it, the platform's text for anything else.
+        keyring::Error::PlatformFailure(inner) if inner.to_string().contains("dbus") => failed(
+            "the OS keyring is not reachable: no Secret Service (such as gnome-keyring) on a D-Bus session",
+        )
+        .hint(hint),
         keyring::Error::PlatformFailure(inner) => {
             failed(format!("the OS keyring is not reachable: {inner}")).hint(hint)
         }

@@ -1,14 +1,19 @@
 //! End-to-end tests: the built `rolex` binary against a moto server, a real
 //! Secret Service (when the test runner provides one) and real shells.
 
+#![cfg(unix)] // the tests drive Unix shells, tmux and a Secret Service
+
 mod harness;
 mod world;
 
 mod aws_config;
 mod cache;
 mod console;
+mod completion;
 mod core;
+mod docs;
 mod errors;
+mod first_run;
 mod generated;
 mod help;
 mod organization;
