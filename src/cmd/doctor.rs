@@ -85,7 +85,7 @@ pub fn doctor(ctx: &Ctx, role: Option<&str>) -> anyhow::Result<i32> {
         Ok(name) => r.ok(format!("{name} (ROLEX_BACKEND={backend}) answers"))?,
         Err(e) if needs_store => r.error(&e)?,
         Err(e) => r.note(format!(
-            "{} (only sessions would be cached there; the sources do not need it)",
+            "{} (no source keeps its key there, so nothing needs it)",
             e.message
         ))?,
     }

@@ -134,7 +134,9 @@ fn doctor_on_a_first_run_explains_in_rolex_words() {
                     role = \"Admin\"
                 then `rolex add NAME` keeps an IAM user's key for [sources.NAME] in the secret store
 secret store
-  note     the OS keyring is not reachable: no Secret Service (such as gnome-keyring) on a D-Bus session (only sessions would be cached there; the sources do not need it)
+  note     the OS keyring is not reachable: no Secret Service (such as gnome-keyring) on a D-Bus session (no source keeps its key there, so nothing needs it)
+session cache
+  ok       cached sessions live in the kernel keyring, never on disk
 source default
 ",
         f.config_path()
