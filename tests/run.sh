@@ -10,9 +10,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- system packages --------------------------------------------------------
-apt_packages=(tmux zsh fish expect gnome-keyring dbus libsecret-tools shellcheck hyperfine chromium openssl)
+apt_packages=(tmux zsh fish expect gnome-keyring dbus libsecret-tools shellcheck hyperfine chromium openssl keyutils)
 missing=()
-for c in tmux zsh fish expect gnome-keyring-daemon dbus-run-session dbus-send secret-tool shellcheck hyperfine chromium openssl; do
+for c in tmux zsh fish expect gnome-keyring-daemon dbus-run-session dbus-send secret-tool shellcheck hyperfine chromium openssl keyctl; do
     command -v "$c" >/dev/null 2>&1 || missing+=("$c")
 done
 if ((${#missing[@]})); then

@@ -149,15 +149,40 @@ fn check_permissions(path: &Path) -> Result<(), UserError> {
             .canonicalize()
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf));
+        // Whoever may write the folder may put another file in its place
+        // (unless the sticky bit keeps them from replacing ours).
         if let Some(dir) = dir
             && let Ok(dm) = std::fs::metadata(&dir)
-            && dm.mode() & 0o002 != 0
-            && dm.mode() & 0o1000 == 0
         {
-            return refuse(
-                format!("its folder {} can be written by anyone", dir.display()),
-                "keep the profile file in a folder of your own".to_string(),
-            );
+            let fix = || {
+                format!(
+                    "keep the profile file in a folder of your own: chmod go-w '{}'",
+                    dir.display()
+                )
+            };
+            if dm.mode() & 0o022 != 0 && dm.mode() & 0o1000 == 0 {
+                return refuse(
+                    format!(
+                        "its folder {} can be written by other users (mode {:o})",
+                        dir.display(),
+                        dm.mode() & 0o777
+                    ),
+                    fix(),
+                );
+            }
+            if let Some(me) = crate::process::my_uid()
+                && dm.uid() != me
+                && dm.uid() != 0
+            {
+                return refuse(
+                    format!(
+                        "its folder {} belongs to another user (uid {})",
+                        dir.display(),
+                        dm.uid()
+                    ),
+                    fix(),
+                );
+            }
         }
     }
     #[cfg(not(unix))]

@@ -475,3 +475,20 @@ fn the_hook_refuses_what_it_could_not_restore_exactly() {
         assert_eq!(stdout(&out), "", "{args:?}");
     }
 }
+
+#[test]
+fn a_profile_file_in_a_folder_others_can_write_is_refused() {
+    let w = World::new("[roles.a]\naccount = \"999999999999\"\nrole = \"Admin\"\n");
+    let dir = w.config.parent().unwrap().to_path_buf();
+    for mode in [0o770, 0o757] {
+        set_mode(&dir, mode);
+        let e = fails(&w.run(&["list"]), 2);
+        assert!(e.contains("can be written by other users"), "{e}");
+        assert!(e.contains("chmod go-w"), "{e}");
+    }
+    // A sticky folder keeps others from replacing the file.
+    set_mode(&dir, 0o1777);
+    ok(&w.run(&["list"]));
+    set_mode(&dir, 0o700);
+    ok(&w.run(&["list"]));
+}
