@@ -158,4 +158,82 @@ mod tests {
         assert!(back.contains("unset ROLEX_ROLE"));
         assert!(back.ends_with("unset __rolex_saved\n"));
     }
+
+    /// Runs `script` in `shell` and returns what it printed.
+    fn run_in(shell: &[&str], script: &str) -> String {
+        let out = std::process::Command::new(shell[0])
+            .args(&shell[1..])
+            .arg(script)
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{shell:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Each role variable unset or set to an arbitrary value.
+    fn states() -> impl proptest::strategy::Strategy<Value = Vec<Option<String>>> {
+        use proptest::prelude::*;
+        let value = prop_oneof![
+            any::<String>(),
+            "[\'\"\\\\$`\n\r\t %{}()=;&|a-z\u{2018}-\u{201b}]{0,12}",
+        ]
+        .prop_map(|v| v.replace('\0', ""));
+        proptest::collection::vec(proptest::option::of(value), crate::env::ROLE_VARS.len())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        /// Switch saves the shell's state, the state goes through the hook's
+        /// variable (encoded) and back, and the exit script run by the real
+        /// shell gives every role variable back: set to the same value, or unset.
+        #[test]
+        fn exit_restores_any_state_in_real_shells(state in states()) {
+            let names = crate::env::ROLE_VARS;
+            let pairs: Vec<(&str, &str)> = names
+                .iter()
+                .zip(&state)
+                .filter_map(|(n, v)| Some((*n, v.as_deref()?)))
+                .collect();
+            let before = Env::from_pairs(&pairs);
+            let saved = Saved::decode(&Saved::capture(&before).encode()).unwrap();
+            // One line a variable: "+" and its value hex-encoded, or "-".
+            let report_sh: String = names
+                .iter()
+                .map(|n| format!("if [ -n \"${{{n}+x}}\" ]; then printf '+%s\\n' \"$(printf %s \"${n}\" | od -An -v -tx1 | tr -d ' \\n')\"; else echo -; fi\n"))
+                .collect();
+            let report_fish: String = names
+                .iter()
+                .map(|n| format!("if set -q {n}; printf '+%s\\n' (printf %s \"${n}\" | od -An -v -tx1 | string join '' | string replace -a ' ' ''); else; echo -; end\n"))
+                .collect();
+            let expected: String = state
+                .iter()
+                .map(|v| match v {
+                    Some(v) => format!("+{}\n", v.bytes().map(|b| format!("{b:02x}")).collect::<String>()),
+                    None => "-\n".to_string(),
+                })
+                .collect();
+            // Start from a shell inside some role, with every variable set.
+            let inside: String = names
+                .iter()
+                .map(|n| format!("export {n}=inside-a-role\n"))
+                .collect();
+            let sh = format!("{inside}{}{report_sh}", exit_script(EnvFormat::Sh, &saved));
+            proptest::prop_assert_eq!(&run_in(&["sh", "-c"], &sh), &expected);
+            proptest::prop_assert_eq!(&run_in(&["bash", "--norc", "-c"], &sh), &expected);
+            if !state.iter().flatten().any(|v| v.chars().any(|c| ('\u{f600}'..='\u{f6ff}').contains(&c))) {
+                let inside_fish: String = names
+                    .iter()
+                    .map(|n| format!("set -gx {n} inside-a-role\n"))
+                    .collect();
+                let fish = format!("{inside_fish}{}{report_fish}", exit_script(EnvFormat::Fish, &saved));
+                proptest::prop_assert_eq!(&run_in(&["fish", "--no-config", "-c"], &fish), &expected);
+            }
+        }
+    }
 }
