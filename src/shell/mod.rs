@@ -76,6 +76,16 @@ pub fn saved_state(env: &Env) -> Result<Option<Saved>, UserError> {
 /// Before the first switch: every role variable must be one rolex can give
 /// back exactly (bytes that are not UTF-8 cannot be).
 pub fn check_restorable(env: &Env) -> Result<(), UserError> {
+    if let Some(names) = env.non_empty(crate::env::UNEXPORTED_VAR)
+        && !names.trim().is_empty()
+    {
+        let names: Vec<&str> = names.split_whitespace().collect();
+        return Err(failed(format!(
+            "{} set in this shell but not exported, so rolex can neither see nor restore it; nothing was changed",
+            names.join(", ")
+        ))
+        .hint("export it, or unset it, before switching"));
+    }
     match env.not_utf8() {
         [] => Ok(()),
         names => Err(failed(format!(
@@ -141,6 +151,20 @@ mod tests {
                 Shell::Pwsh => "'/opt/it''s here/rolex'",
             };
             assert!(text.contains(quoted), "{shell:?}: {quoted} not in\n{text}");
+        }
+    }
+
+    #[test]
+    fn hooks_know_every_role_variable() {
+        for (name, hook) in [("bash", BASH), ("zsh", ZSH), ("fish", FISH)] {
+            for var in crate::env::ROLE_VARS {
+                assert!(
+                    hook.contains(&format!(" {var} "))
+                        || hook.contains(&format!(" {var};"))
+                        || hook.contains(&format!(" {var}\n")),
+                    "{name} hook lacks {var}"
+                );
+            }
         }
     }
 
