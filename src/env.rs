@@ -35,7 +35,11 @@ pub const SAVED_VAR: &str = "__ROLEX_SAVED";
 /// rolex reads them from its [`Env`] snapshot; no process that rolex causes
 /// to run gets them, whether rolex starts it or the AWS SDK does (an AWS
 /// profile's `credential_process`).
-pub const PRIVATE_VARS: &[&str] = &[SAVED_VAR, HOOK_VAR, "ROLEX_FILE_PASSPHRASE"];
+pub const PRIVATE_VARS: &[&str] = &[SAVED_VAR, HOOK_VAR, UNEXPORTED_VAR, "ROLEX_FILE_PASSPHRASE"];
+
+/// Set by the shell hook on `switch`: the role variables the shell has but
+/// does not export (rolex cannot see them, so it could not restore them).
+pub const UNEXPORTED_VAR: &str = "__ROLEX_UNEXPORTED";
 
 /// A snapshot of environment variables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -118,10 +118,7 @@ fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
         let _ = stdout.take(4096).read_to_end(&mut text);
         let _ = tx.send(text);
     });
-    let secs = original
-        .non_empty("ROLEX_MFA_TIMEOUT")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(MFA_COMMAND_TIMEOUT_SECS);
+    let secs = command_timeout(original);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     let status = loop {
         match child.try_wait() {
@@ -147,6 +144,14 @@ fn from_command(cmd: &str, original: &Env) -> Result<MfaCode, UserError> {
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&out);
     MfaCode::parse(&text).ok_or_else(|| failed("mfa_command did not print a 6-digit code"))
+}
+
+/// Seconds `mfa_command` may run: `ROLEX_MFA_TIMEOUT` (1 s to a day), else
+/// the default.
+fn command_timeout(env: &Env) -> u64 {
+    env.non_empty("ROLEX_MFA_TIMEOUT")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(MFA_COMMAND_TIMEOUT_SECS, |s| s.clamp(1, 86_400))
 }
 
 /// Kills the command and every process in its group, then reaps it.
@@ -201,6 +206,16 @@ mod tests {
             format!("{:?}", MfaCode::parse("123456").unwrap()),
             "MfaCode(******)"
         );
+    }
+
+    #[test]
+    fn the_command_timeout_is_bounded() {
+        let with = |v: &str| command_timeout(&Env::from_pairs(&[("ROLEX_MFA_TIMEOUT", v)]));
+        assert_eq!(command_timeout(&Env::default()), MFA_COMMAND_TIMEOUT_SECS);
+        assert_eq!(with("5"), 5);
+        assert_eq!(with("0"), 1);
+        assert_eq!(with("18446744073709551615"), 86_400);
+        assert_eq!(with("soon"), MFA_COMMAND_TIMEOUT_SECS);
     }
 
     #[test]

@@ -41,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
         set_mode(&path, 0o600);
     }
     let mut env = Env::default();
-    env.set("ROLEX_CONFIG", dir().join("config.toml").display().to_string());
+    env.set(
+        "ROLEX_CONFIG",
+        dir().join("config.toml").display().to_string(),
+    );
     if let Ok(c) = config::load(&env) {
         // What a loaded profile promises: every role's source exists.
         for role in c.roles.values() {

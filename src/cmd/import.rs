@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::Ctx;
 use crate::error::{failed, usage};
+use crate::terminal::printable;
 
 /// The sections of an AWS config file: profile name -> key -> value.
 pub(super) fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
@@ -76,11 +77,17 @@ pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
             continue;
         };
         if ctx.config.roles.contains_key(name) {
-            eprintln!("rolex: role {name} is in the profile file already; skipped");
+            eprintln!(
+                "rolex: role {} is in the profile file already; skipped",
+                printable(name)
+            );
             continue;
         }
         if crate::config::parse_role_arn(arn).is_none() {
-            eprintln!("rolex: profile {name}: {arn:?} is not a role ARN; skipped");
+            eprintln!(
+                "rolex: profile {}: {arn:?} is not a role ARN; skipped",
+                printable(name)
+            );
             continue;
         }
         let source = match (p.get("source_profile"), p.get("credential_source")) {

@@ -8,6 +8,7 @@ use crate::error::{failed, usage};
 use crate::output::RoleVars;
 use crate::session;
 use crate::shell;
+use crate::terminal::printable;
 
 pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> anyhow::Result<i32> {
     let hook = if subshell {
@@ -50,7 +51,11 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     let account = plan.account_alias.clone().unwrap_or(plan.account.clone());
     if let Some(format) = hook {
         out!("{}", shell::switch_script(format, ctx.env, &inside));
-        eprintln!("rolex: now {} in {account}{until}", plan.role);
+        eprintln!(
+            "rolex: now {} in {}{until}",
+            printable(&plan.role),
+            printable(&account)
+        );
         return Ok(0);
     }
     // A subshell: the role's environment and a marker naming this process,
@@ -64,15 +69,17 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     };
     let shell_path = ctx.env.non_empty("SHELL").unwrap_or(fallback).to_string();
     eprintln!(
-        "rolex: starting {shell_path} as {} in {account}{until}; `exit` or Ctrl-D leaves it",
-        plan.role
+        "rolex: starting {} as {} in {}{until}; `exit` or Ctrl-D leaves it",
+        printable(&shell_path),
+        printable(&plan.role),
+        printable(&account)
     );
     let mut cmd = Command::new(&shell_path);
     crate::output::apply_to_command(&mut cmd, &inside);
     let status = cmd
         .status()
         .map_err(|e| failed(format!("cannot start {shell_path}: {e}")))?;
-    eprintln!("rolex: left {}", plan.role);
+    eprintln!("rolex: left {}", printable(&plan.role));
     ctx.audit_exit(&plan.role, Some(&plan.account));
     #[cfg(unix)]
     {
@@ -135,7 +142,7 @@ pub fn exit(ctx: &Ctx) -> anyhow::Result<i32> {
     };
     if let (Some(format), Some(saved)) = (shell::hook_format(env), saved) {
         out!("{}", shell::exit_script(format, &saved));
-        eprintln!("rolex: left {}", role.unwrap_or("the role"));
+        eprintln!("rolex: left {}", printable(role.unwrap_or("the role")));
         if let Some(r) = role {
             ctx.audit_exit(r, env.non_empty("ROLEX_ACCOUNT"));
         }
@@ -167,7 +174,7 @@ fn end_subshell(owner: &str, role: &str) -> anyhow::Result<i32> {
                     .into(),
             );
         }
-        eprintln!("rolex: leaving {role}");
+        eprintln!("rolex: leaving {}", printable(role));
         let ok = Command::new("kill")
             .arg("-HUP")
             .arg(shell_pid.to_string())

@@ -76,6 +76,16 @@ pub fn saved_state(env: &Env) -> Result<Option<Saved>, UserError> {
 /// Before the first switch: every role variable must be one rolex can give
 /// back exactly (bytes that are not UTF-8 cannot be).
 pub fn check_restorable(env: &Env) -> Result<(), UserError> {
+    if let Some(names) = env.non_empty(crate::env::UNEXPORTED_VAR)
+        && !names.trim().is_empty()
+    {
+        let names: Vec<&str> = names.split_whitespace().collect();
+        return Err(failed(format!(
+            "{} set in this shell but not exported, so rolex can neither see nor restore it; nothing was changed",
+            names.join(", ")
+        ))
+        .hint("export it, or unset it, before switching"));
+    }
     match env.not_utf8() {
         [] => Ok(()),
         names => Err(failed(format!(
@@ -221,6 +231,20 @@ mod tests {
     }
 
     #[test]
+    fn hooks_know_every_role_variable() {
+        for (name, hook) in [("bash", BASH), ("zsh", ZSH), ("fish", FISH)] {
+            for var in crate::env::ROLE_VARS {
+                assert!(
+                    hook.contains(&format!(" {var} "))
+                        || hook.contains(&format!(" {var};"))
+                        || hook.contains(&format!(" {var}\n")),
+                    "{name} hook lacks {var}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn exit_restores_what_switch_saved() {
         let before = Env::from_pairs(&[("AWS_PROFILE", "dev"), ("AWS_REGION", "")]);
         let inside = Env::from_pairs(&[("AWS_ACCESS_KEY_ID", "ASIA"), ("ROLEX_ROLE", "prod")]);
@@ -233,5 +257,83 @@ mod tests {
         assert!(back.contains("export AWS_REGION=''"));
         assert!(back.contains("unset ROLEX_ROLE"));
         assert!(back.ends_with("unset __rolex_saved\n"));
+    }
+
+    /// Runs `script` in `shell` and returns what it printed.
+    fn run_in(shell: &[&str], script: &str) -> String {
+        let out = std::process::Command::new(shell[0])
+            .args(&shell[1..])
+            .arg(script)
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{shell:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Each role variable unset or set to an arbitrary value.
+    fn states() -> impl proptest::strategy::Strategy<Value = Vec<Option<String>>> {
+        use proptest::prelude::*;
+        let value = prop_oneof![
+            any::<String>(),
+            "[\'\"\\\\$`\n\r\t %{}()=;&|a-z\u{2018}-\u{201b}]{0,12}",
+        ]
+        .prop_map(|v| v.replace('\0', ""));
+        proptest::collection::vec(proptest::option::of(value), crate::env::ROLE_VARS.len())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        /// Switch saves the shell's state, the state goes through the hook's
+        /// variable (encoded) and back, and the exit script run by the real
+        /// shell gives every role variable back: set to the same value, or unset.
+        #[test]
+        fn exit_restores_any_state_in_real_shells(state in states()) {
+            let names = crate::env::ROLE_VARS;
+            let pairs: Vec<(&str, &str)> = names
+                .iter()
+                .zip(&state)
+                .filter_map(|(n, v)| Some((*n, v.as_deref()?)))
+                .collect();
+            let before = Env::from_pairs(&pairs);
+            let saved = Saved::decode(&Saved::capture(&before).encode()).unwrap();
+            // One line a variable: "+" and its value hex-encoded, or "-".
+            let report_sh: String = names
+                .iter()
+                .map(|n| format!("if [ -n \"${{{n}+x}}\" ]; then printf '+%s\\n' \"$(printf %s \"${n}\" | od -An -v -tx1 | tr -d ' \\n')\"; else echo -; fi\n"))
+                .collect();
+            let report_fish: String = names
+                .iter()
+                .map(|n| format!("if set -q {n}; printf '+%s\\n' (printf %s \"${n}\" | od -An -v -tx1 | string join '' | string replace -a ' ' ''); else; echo -; end\n"))
+                .collect();
+            let expected: String = state
+                .iter()
+                .map(|v| match v {
+                    Some(v) => format!("+{}\n", v.bytes().map(|b| format!("{b:02x}")).collect::<String>()),
+                    None => "-\n".to_string(),
+                })
+                .collect();
+            // Start from a shell inside some role, with every variable set.
+            let inside: String = names
+                .iter()
+                .map(|n| format!("export {n}=inside-a-role\n"))
+                .collect();
+            let sh = format!("{inside}{}{report_sh}", exit_script(EnvFormat::Sh, &saved));
+            proptest::prop_assert_eq!(&run_in(&["sh", "-c"], &sh), &expected);
+            proptest::prop_assert_eq!(&run_in(&["bash", "--norc", "-c"], &sh), &expected);
+            if !state.iter().flatten().any(|v| v.chars().any(|c| ('\u{f600}'..='\u{f6ff}').contains(&c))) {
+                let inside_fish: String = names
+                    .iter()
+                    .map(|n| format!("set -gx {n} inside-a-role\n"))
+                    .collect();
+                let fish = format!("{inside_fish}{}{report_fish}", exit_script(EnvFormat::Fish, &saved));
+                proptest::prop_assert_eq!(&run_in(&["fish", "--no-config", "-c"], &fish), &expected);
+            }
+        }
     }
 }

@@ -44,7 +44,19 @@ function rolex --description 'Switch this shell to an AWS IAM role'
 
     # stdout only is captured (one list element a line): stderr and
     # /dev/tty (the MFA prompt) stay on the terminal.
-    set -l __rolex_out (ROLEX_HOOK=fish __ROLEX_SAVED="$__rolex_saved" @ROLEX@ $argv)
+    # Role variables this shell has but does not export: rolex cannot see
+    # them, so a switch refuses rather than lose them on exit. (The list is
+    # env.rs's ROLE_VARS.)
+    set -l __rolex_local
+    for __rolex_n in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN \
+            AWS_CREDENTIAL_EXPIRATION AWS_SESSION_EXPIRATION AWS_REGION AWS_DEFAULT_REGION \
+            AWS_PROFILE AWS_DEFAULT_PROFILE ROLEX_ROLE ROLEX_ACCOUNT \
+            ROLEX_ACCOUNT_ALIAS ROLEX_COLOR ROLEX_SUBSHELL
+        if set -q $__rolex_n; and not set -qx $__rolex_n
+            set -a __rolex_local $__rolex_n
+        end
+    end
+    set -l __rolex_out (ROLEX_HOOK=fish __ROLEX_UNEXPORTED="$__rolex_local" __ROLEX_SAVED="$__rolex_saved" @ROLEX@ $argv)
     set -l __rolex_rc $status
     if test $__rolex_rc -ne 0
         return $__rolex_rc

@@ -40,9 +40,22 @@ function rolex {
         return
     fi
 
+    # Role variables this shell has but does not export: rolex cannot see
+    # them, so a switch refuses rather than lose them on exit. (The list is
+    # env.rs's ROLE_VARS.)
+    local __rolex_local='' __rolex_n
+    for __rolex_n in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN \
+        AWS_CREDENTIAL_EXPIRATION AWS_SESSION_EXPIRATION AWS_REGION AWS_DEFAULT_REGION \
+        AWS_PROFILE AWS_DEFAULT_PROFILE ROLEX_ROLE ROLEX_ACCOUNT \
+        ROLEX_ACCOUNT_ALIAS ROLEX_COLOR ROLEX_SUBSHELL; do
+        if [[ -n ${(Pt)__rolex_n} && ${(Pt)__rolex_n} != *-export* ]]; then
+            __rolex_local+=" $__rolex_n"
+        fi
+    done
+
     # stdout only is captured: stderr and /dev/tty (the MFA prompt) stay on
     # the terminal.
-    __rolex_out=$(ROLEX_HOOK=zsh __ROLEX_SAVED="${__rolex_saved-}" @ROLEX@ "$@") || __rolex_rc=$?
+    __rolex_out=$(ROLEX_HOOK=zsh __ROLEX_UNEXPORTED="$__rolex_local" __ROLEX_SAVED="${__rolex_saved-}" @ROLEX@ "$@") || __rolex_rc=$?
     if (( __rolex_rc != 0 )); then
         return $__rolex_rc
     fi

@@ -481,3 +481,41 @@ fn the_mfa_prompt_refuses_a_bad_code_and_asks_again() {
     assert_eq!(gst.len(), 1);
     assert_eq!(gst[0].params["TokenCode"], "123456");
 }
+
+/// Issue 9: a role variable the shell has but does not export cannot be seen
+/// by rolex, so it could not be restored: the hook tells rolex, and switch
+/// refuses with the variable left as it was.
+#[test]
+fn switch_refuses_role_variables_that_are_not_exported() {
+    let shells: [(&[&str], &str, &str, &str); 3] = [
+        (
+            &["bash", "--norc", "--noprofile", "-i"],
+            "eval \"$(rolex init bash)\"",
+            "export -n AWS_PROFILE; AWS_PROFILE=local-only",
+            "echo \"P=[$AWS_PROFILE] X=[$(printenv AWS_PROFILE)] R=[${ROLEX_ROLE-}]\"",
+        ),
+        (
+            &["zsh", "-f", "-i"],
+            "eval \"$(rolex init zsh)\"",
+            "typeset +x AWS_PROFILE; AWS_PROFILE=local-only",
+            "echo \"P=[$AWS_PROFILE] X=[$(printenv AWS_PROFILE)] R=[${ROLEX_ROLE-}]\"",
+        ),
+        (
+            &["fish", "--no-config", "-i"],
+            "rolex init fish | source",
+            "set -e AWS_PROFILE; set -g AWS_PROFILE local-only",
+            "set -l x (printenv AWS_PROFILE); echo \"P=[$AWS_PROFILE] X=[$x] R=[$ROLEX_ROLE]\"",
+        ),
+    ];
+    for (shell, init, make_local, show) in shells {
+        let w = World::new(PROFILE);
+        let t = Tmux::start(&w, shell);
+        t.run(init, "INIT");
+        t.run(make_local, "LOCAL");
+        let (_, reqs) = w.recorded(|| t.run("rolex switch prod-admin --token 123456", "SWITCH"));
+        t.wait_for("AWS_PROFILE set in this shell but not exported");
+        t.run(show, "SHOW");
+        t.wait_for("P=[local-only] X=[] R=[]");
+        assert!(reqs.is_empty(), "{shell:?}: {reqs:?}");
+    }
+}
