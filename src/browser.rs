@@ -116,10 +116,7 @@ pub fn open(opener: &Opener, secret_url: &str, dir: &Path, env: &Env) -> Result<
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    for name in crate::env::ROLE_VARS
-        .iter()
-        .chain(crate::env::PRIVATE_VARS)
-    {
+    for name in crate::env::ROLE_VARS.iter().chain(crate::env::PRIVATE_VARS) {
         cmd.env_remove(name);
     }
     if let Some(p) = env.get("PATH") {

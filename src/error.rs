@@ -88,8 +88,13 @@ pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
         if let Some(hint) = &user.hint {
             // A hint of several lines stays under its first one.
             let lines: Vec<String> = hint.lines().map(|l| printable(l).into_owned()).collect();
-            eprintln!("  hint: {}", lines.join("
-        "));
+            eprintln!(
+                "  hint: {}",
+                lines.join(
+                    "
+        "
+                )
+            );
         }
         return match user.kind {
             Kind::Failed => 1,

@@ -5,15 +5,39 @@ use std::process::Command;
 
 use super::Ctx;
 use crate::cli::EnvFormat;
-use crate::error::{Exit, failed};
+use crate::error::{Exit, UserError, failed};
 use crate::output::{self, RoleVars};
+use crate::profile::Plan;
+use crate::session::{Session, Sessions};
 
-pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Result<i32> {
+/// ROLE (or the default one) resolved, confirmed, and its session: cached
+/// or new. What `exec`, `exec --server` and `env` start with.
+pub(super) fn role_session<'c>(
+    ctx: &'c Ctx,
+    role: Option<String>,
+) -> Result<(Plan, Sessions<'c>, Session), UserError> {
     let role = ctx.pick_role(role)?;
     let plan = ctx.plan(&role)?;
     ctx.confirm(&plan)?;
     let mut sessions = ctx.sessions()?;
     let session = sessions.role(&plan)?;
+    Ok((plan, sessions, session))
+}
+
+/// The error for a command that cannot be started: 127 when it is not
+/// found, 126 otherwise, as shells do.
+pub(super) fn not_run(name: &str, e: std::io::Error) -> anyhow::Error {
+    let code = if e.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    };
+    eprintln!("rolex: cannot run {name}: {e}");
+    anyhow::Error::new(Exit(code))
+}
+
+pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Result<i32> {
+    let (plan, sessions, session) = role_session(ctx, role)?;
     let inside =
         RoleVars::new(&plan, &session.credentials, sessions.original()).apply(sessions.original());
     ctx.audit("exec", &plan, &session);
@@ -26,33 +50,20 @@ pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Resu
 /// Runs the command in rolex's place (Unix: exec), so its exit status and
 /// signals are its own.
 fn run_replacing(mut cmd: Command, name: &str) -> anyhow::Result<i32> {
-    let not_run = |e: std::io::Error| {
-        let code = if e.kind() == std::io::ErrorKind::NotFound {
-            127
-        } else {
-            126
-        };
-        eprintln!("rolex: cannot run {name}: {e}");
-        anyhow::Error::new(Exit(code))
-    };
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        Err(not_run(cmd.exec()))
+        Err(not_run(name, cmd.exec()))
     }
     #[cfg(not(unix))]
     {
-        let status = cmd.status().map_err(not_run)?;
+        let status = cmd.status().map_err(|e| not_run(name, e))?;
         Ok(status.code().unwrap_or(1))
     }
 }
 
 pub fn env(ctx: &Ctx, role: Option<String>, format: EnvFormat) -> anyhow::Result<i32> {
-    let role = ctx.pick_role(role)?;
-    let plan = ctx.plan(&role)?;
-    ctx.confirm(&plan)?;
-    let mut sessions = ctx.sessions()?;
-    let session = sessions.role(&plan)?;
+    let (plan, sessions, session) = role_session(ctx, role)?;
     ctx.audit("env", &plan, &session);
     let vars = RoleVars::new(&plan, &session.credentials, sessions.original());
     out!("{}", vars.render(format));

@@ -29,8 +29,13 @@ impl Report {
         outln!("  PROBLEM  {}", printable(what.as_ref()));
         if let Some(f) = fix {
             let lines: Vec<String> = f.lines().map(|l| printable(l).into_owned()).collect();
-            outln!("           fix: {}", lines.join("
-                "));
+            outln!(
+                "           fix: {}",
+                lines.join(
+                    "
+                "
+                )
+            );
         }
         Ok(())
     }

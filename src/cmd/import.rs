@@ -172,11 +172,7 @@ pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
         );
         return Ok(0);
     }
-    let target = ctx
-        .config
-        .path
-        .clone()
-        .ok_or_else(|| usage("no profile file location: set ROLEX_CONFIG or HOME"))?;
+    let target = ctx.profile_path()?;
     let text = merged(&target, &doc)?;
     check_loads(ctx.env, &target, &text)?;
     crate::cmd::secrets::write_file(&target, &text)?;
@@ -218,31 +214,7 @@ fn check_loads(
     target: &std::path::Path,
     text: &str,
 ) -> Result<(), crate::error::UserError> {
-    let dir = target.parent().unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
-    let name = target
-        .file_name()
-        .map_or("config.toml".into(), |n| n.to_string_lossy());
-    let trial = dir.join(format!(".{name}.import-{}", std::process::id()));
-    let _ = std::fs::remove_file(&trial);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let written = opts.open(&trial).and_then(|mut f| {
-        use std::io::Write;
-        f.write_all(text.as_bytes())
-    });
-    let result = written
-        .map_err(|e| failed(format!("cannot write {}: {e}", trial.display())))
-        .and_then(|()| {
-            let mut env = env.clone();
-            env.set("ROLEX_CONFIG", trial.display().to_string());
-            crate::config::load(&env).map(|_| ())
-        });
-    let _ = std::fs::remove_file(&trial);
-    result.map_err(|e| {
+    super::profile_text_loads(env, target, text).map_err(|e| {
         failed(format!(
             "the imported roles would not load, so {} was not changed: {}",
             target.display(),

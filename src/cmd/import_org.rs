@@ -176,11 +176,7 @@ pub fn import(ctx: &Ctx, role: &str, write: bool) -> anyhow::Result<i32> {
         );
         return Ok(0);
     }
-    let target = ctx
-        .config
-        .path
-        .clone()
-        .ok_or_else(|| usage("no profile file location: set ROLEX_CONFIG or HOME"))?;
+    let target = ctx.profile_path()?;
     write_merged(ctx.env, &target, &p)?;
     eprintln!(
         "rolex: wrote {} alias(es) and {} role(s) into {}",
@@ -261,41 +257,16 @@ fn write_merged(env: &Env, target: &Path, p: &Plan) -> Result<(), UserError> {
 }
 
 /// Replaces the profile file with `text` only if the result loads (with its
-/// includes): written beside it, loaded, then renamed over it.
+/// includes).
 fn replace_checked(env: &Env, target: &Path, text: &str) -> Result<(), UserError> {
-    // A linked profile file stays a link: its target is what changes.
-    let target = &target
-        .canonicalize()
-        .unwrap_or_else(|_| target.to_path_buf());
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = target.with_file_name(format!(".{name}.rolex-new"));
-    let mode = std::fs::metadata(target).map(|m| m.permissions());
-    let result = (|| {
-        crate::store::write_private(&tmp, text.as_bytes())?;
-        if let Ok(perms) = &mode {
-            std::fs::set_permissions(&tmp, perms.clone())
-                .map_err(|e| failed(format!("cannot write {}: {e}", tmp.display())))?;
-        }
-        let mut check = env.clone();
-        check.set("ROLEX_CONFIG", tmp.display().to_string());
-        crate::config::load(&check).map_err(|e| {
-            failed(format!(
-                "the imported accounts would not load ({}); the profile file was not changed",
-                e.message
-                    .replace(&tmp.display().to_string(), &target.display().to_string())
-            ))
-            .hint("with several sources, set [defaults] source so that the new roles have one")
-        })?;
-        std::fs::rename(&tmp, target)
-            .map_err(|e| failed(format!("cannot write {}: {e}", target.display())))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    super::profile_text_loads(env, target, text).map_err(|e| {
+        failed(format!(
+            "the imported accounts would not load ({}); the profile file was not changed",
+            e.message
+        ))
+        .hint("with several sources, set [defaults] source so that the new roles have one")
+    })?;
+    crate::cmd::secrets::write_file(target, text)
 }
 
 #[cfg(test)]

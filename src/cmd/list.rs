@@ -10,6 +10,12 @@ pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
     ctx.first_run("no roles to list")?;
     let mut sessions = ctx.sessions()?;
     let mut store_error = None;
+    // Every cached session in one read, then looked up in memory.
+    if !ctx.common.no_cache
+        && let Err(e) = sessions.cache().all()
+    {
+        store_error = Some(e);
+    }
     let mut rows = Vec::new();
     for role in ctx.config.roles.values() {
         let left = if ctx.common.no_cache || store_error.is_some() {
@@ -53,13 +59,17 @@ pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
             "MFA",
             "CACHED"
         );
+        // One write for the whole table, not one per line.
+        let mut table = String::new();
         for (r, left) in &rows {
+            use std::fmt::Write as _;
             let account = match &r.account_alias {
                 Some(a) => format!("{} ({})", printable(a), r.account),
                 None => r.account.clone(),
             };
             let cached = left.map_or("-".to_string(), format_left);
-            outln!(
+            let _ = writeln!(
+                table,
                 "{:<20} {:<26} {:<4} {:<8} {}",
                 printable(&r.name),
                 account,
@@ -68,6 +78,7 @@ pub fn list(ctx: &Ctx, json_out: bool) -> anyhow::Result<i32> {
                 printable(&r.arn)
             );
         }
+        out!("{table}");
     }
     if let Some(e) = store_error {
         eprintln!(

@@ -343,3 +343,40 @@ fn hostname() -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "host".to_string())
 }
+
+/// Whether `text` would load as the profile file at `target`, includes and
+/// all: it is written to a private file beside `target` (so relative
+/// includes resolve the same), loaded with the real loader, and removed.
+pub fn profile_text_loads(
+    env: &Env,
+    target: &std::path::Path,
+    text: &str,
+) -> Result<(), UserError> {
+    let dir = target.parent().unwrap_or(std::path::Path::new("."));
+    let name = target
+        .file_name()
+        .map_or("config.toml".into(), |n| n.to_string_lossy());
+    let trial = dir.join(format!(".{name}.check-{}", std::process::id()));
+    let result = crate::store::write_private(&trial, text.as_bytes()).and_then(|()| {
+        let mut env = env.clone();
+        env.set("ROLEX_CONFIG", trial.display().to_string());
+        config::load(&env).map(|_| ()).map_err(|e| UserError {
+            message: e
+                .message
+                .replace(&trial.display().to_string(), &target.display().to_string()),
+            ..e
+        })
+    });
+    let _ = std::fs::remove_file(&trial);
+    result
+}
+
+impl Ctx<'_> {
+    /// Where the profile file is (or would be), for commands that write it.
+    pub fn profile_path(&self) -> Result<std::path::PathBuf, UserError> {
+        self.config
+            .path
+            .clone()
+            .ok_or_else(|| usage("no profile file location: set ROLEX_CONFIG or HOME"))
+    }
+}

@@ -17,7 +17,7 @@ use super::Ctx;
 use crate::aws::Credentials;
 use crate::endpoint::{self, Request};
 use crate::env::Env;
-use crate::error::{Exit, UserError, failed};
+use crate::error::{UserError, failed};
 use crate::output::{self, RoleVars};
 use crate::profile::Plan;
 use crate::session::{self, Sessions};
@@ -42,13 +42,9 @@ const COMPETING_VARS: &[&str] = &[
 ];
 
 pub fn exec_server(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Result<i32> {
-    let role = ctx.pick_role(role)?;
-    let plan = ctx.plan(&role)?;
-    ctx.confirm(&plan)?;
-    let mut sessions = ctx.sessions()?;
     // The first session up front: a code is asked now, before the command
     // owns the terminal, and a role that cannot be assumed stops us here.
-    let first = sessions.role(&plan)?;
+    let (plan, sessions, first) = super::creds::role_session(ctx, role)?;
     ctx.audit("exec", &plan, &first);
     warn_if_default_profile_wins(ctx, &plan.role);
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -68,7 +64,9 @@ pub fn exec_server(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyho
     );
     #[cfg(unix)]
     let signals = forward::catch().map_err(|e| failed(format!("cannot catch signals: {e}")))?;
-    let child = cmd.spawn().map_err(|e| not_run(&command[0], e))?;
+    let child = cmd
+        .spawn()
+        .map_err(|e| super::creds::not_run(&command[0], e))?;
     let done = Arc::new(AtomicBool::new(false));
     #[cfg(unix)]
     signals.forward_to(child.id(), done.clone());
@@ -147,16 +145,6 @@ fn warn_if_default_profile_wins(ctx: &Ctx, role: &str) {
             );
         }
     }
-}
-
-fn not_run(name: &str, e: std::io::Error) -> anyhow::Error {
-    let code = if e.kind() == std::io::ErrorKind::NotFound {
-        127
-    } else {
-        126
-    };
-    eprintln!("rolex: cannot run {name}: {e}");
-    anyhow::Error::new(Exit(code))
 }
 
 /// Waits for the command on its own thread; its exit code arrives on the

@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 use crate::env::Env;
 use crate::error::{UserError, usage};
 
-pub use values::{is_region, parse_role_arn, role_duration, unknown};
 #[cfg(test)]
 pub(crate) use schema::schema_tables;
+pub use values::{is_region, parse_role_arn, role_duration, unknown};
 
 /// Role session lengths STS accepts: 15 minutes to 12 hours.
 pub const ROLE_DURATION: Range<u32> = 900..43201;

@@ -8,16 +8,16 @@ mod world;
 
 mod aws_config;
 mod cache;
-mod console;
 mod completion;
+mod console;
 mod core;
 mod docs;
 mod errors;
 mod first_run;
 mod generated;
+mod hardening;
 mod help;
 mod organization;
-mod hardening;
 mod secrets;
 mod server;
 mod shells;
