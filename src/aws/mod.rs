@@ -145,7 +145,11 @@ impl Aws {
             .profile_name(profile)
             .build();
         self.runtime.block_on(provider.provide_credentials()).map(from_sdk_credentials).map_err(|e| {
-            failed(format!("cannot get credentials from AWS profile {profile:?}: {}", error_chain(&e)))
+            let chain = error_chain(&e);
+            if let Some(sso) = sso_profile(profile, &chain) {
+                return sso;
+            }
+            failed(format!("cannot get credentials from AWS profile {profile:?}: {chain}"))
                 .hint("check ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE/AWS_SHARED_CREDENTIALS_FILE)")
         })
     }
@@ -170,7 +174,7 @@ impl Aws {
             let why = if matches!(e, CredentialsError::CredentialsNotLoaded(_))
                 || detail.contains("IMDS")
             {
-                "none in the environment, the AWS config files, SSO, a container or instance metadata".to_string()
+                "none in the environment, the AWS config files, a container or instance metadata".to_string()
             } else {
                 detail
             };
@@ -338,6 +342,18 @@ fn from_sdk_credentials(c: aws_credential_types::Credentials) -> Credentials {
                 .ok()
         }),
     }
+}
+
+/// rolex is built without the SDK's IAM Identity Center (SSO) support: a
+/// source that is an SSO profile gets rolex's words, not the SDK's about
+/// cargo features.
+fn sso_profile(profile: &str, chain: &str) -> Option<UserError> {
+    chain.contains("feature(s) enabled: sso").then(|| {
+        failed(format!(
+            "AWS profile {profile:?} signs in with IAM Identity Center (SSO), which rolex does not use as a source"
+        ))
+        .hint("rolex starts from an IAM user's keys (rolex add NAME, from = \"env\", or a profile with keys); for SSO roles use the AWS CLI's own SSO profiles")
+    })
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

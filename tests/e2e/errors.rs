@@ -251,3 +251,22 @@ fn confirm_and_require_reason_guard_production_roles() {
         "exec", "prod", "--reason", "INC-9", "--token", "123456", "--yes", "--", "true",
     ]));
 }
+
+#[test]
+fn an_sso_profile_as_a_source_is_explained_in_rolex_words() {
+    let mut w = World::new(
+        "[sources.corp]\nfrom = \"aws-profile:corp\"\n[roles.prod]\naccount = \"999999999999\"\nrole = \"Admin\"\n",
+    );
+    let aws_config = w.home().join("aws-config");
+    std::fs::write(
+        &aws_config,
+        "[profile corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = Admin\n",
+    )
+    .unwrap();
+    w.set("AWS_CONFIG_FILE", aws_config.to_str().unwrap());
+    w.unset("AWS_ACCESS_KEY_ID");
+    w.unset("AWS_SECRET_ACCESS_KEY");
+    let e = fails(&w.run(&["exec", "prod", "--", "true"]), 1);
+    assert!(e.contains("IAM Identity Center (SSO)"), "{e}");
+    assert!(!e.contains("cargo"), "{e}");
+}

@@ -13,7 +13,7 @@ const HINT: &str = "  hint: `rolex import` makes roles from the role profiles of
         then `rolex add NAME` keeps an IAM user's key for [sources.NAME] in the secret store
 ";
 
-const NO_CREDENTIALS: &str = "no AWS credentials to start from: none in the environment, the AWS config files, SSO, a container or instance metadata";
+const NO_CREDENTIALS: &str = "no AWS credentials to start from: none in the environment, the AWS config files, a container or instance metadata";
 
 struct FirstRun {
     home: tempfile::TempDir,
