@@ -88,6 +88,27 @@ impl Tmux {
         panic!("{what} did not show up; screen:\n{}", self.screen());
     }
 
+    /// Clears the command line with Ctrl-C and waits for a bare prompt.
+    /// A shell busy with a completion can swallow a Ctrl-C, so it is sent
+    /// again until the prompt is back.
+    #[track_caller]
+    fn clear_line(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            self.keys("", &["C-c"]);
+            let resend = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < resend {
+                let screen = self.screen();
+                let last = screen.lines().rev().find(|l| !l.trim().is_empty());
+                if last.map(str::trim) == Some("$") {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        panic!("the prompt did not come back; screen:\n{}", self.screen());
+    }
+
     /// Runs a line and waits for its marker.
     #[track_caller]
     fn run(&self, line: &str, marker: &str) {
@@ -110,7 +131,7 @@ impl Drop for Tmux {
 fn completes_to(t: &Tmux, typed: &str, completed: &str) {
     t.keys(typed, &["Tab"]);
     t.wait_for(completed, |l| l.trim_end().ends_with(completed));
-    t.keys("", &["C-c"]);
+    t.clear_line();
 }
 
 /// Types `typed`, presses Tab twice, and waits for a listing of `names`.
@@ -120,7 +141,7 @@ fn lists(t: &Tmux, typed: &str, names: &[&str]) {
     t.wait_for(&names.join(" "), |l| {
         !l.contains(typed.trim_end()) && names.iter().all(|n| l.contains(n))
     });
-    t.keys("", &["C-c"]);
+    t.clear_line();
 }
 
 fn check(t: &Tmux) {
@@ -170,7 +191,11 @@ fn zsh_completes_role_names_from_the_profile_file() {
 fn fish_completes_role_names_from_the_profile_file() {
     let home = tempfile::tempdir().unwrap();
     let t = Tmux::start(home.path(), "fish", &["--no-config", "-i"]);
-    t.run("rolex completions fish | source", "loaded");
+    // A prompt of its own, so that a bare prompt is "$" as in bash and zsh.
+    t.run(
+        "function fish_prompt; echo '$ '; end; function fish_right_prompt; end; rolex completions fish | source",
+        "loaded",
+    );
     check(&t);
 }
 
