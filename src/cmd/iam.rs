@@ -62,32 +62,14 @@ pub fn iam(ctx: &Ctx, cmd: IamCommand) -> anyhow::Result<i32> {
             description,
             ..
         } => {
-            let policy = trust_policy(&trust)?;
-            let max = crate::config::role_duration(&max_duration)
-                .map_err(|m| usage(format!("--max-duration: {m}")))?;
-            let max = max.max(3600); // IAM's MaxSessionDuration starts at 1h
-            let sessions = ctx.sessions()?;
-            let aws = sessions.client(&region)?;
-            let creds = aws.default_chain_credentials()?;
-            let arn = aws.create_role(
-                &creds,
-                &name,
-                &policy.to_string(),
-                max,
-                description.as_deref(),
-            )?;
-            let role_name = name.rsplit('/').next().unwrap_or(&name);
-            for p in &policy_arns {
-                aws.attach_role_policy(&creds, role_name, p)?;
-            }
-            eprintln!(
-                "rolex: created {arn}: users of account {} may assume it{} for up to {}",
-                trust.account,
-                if trust.no_mfa { "" } else { " with MFA" },
-                crate::session::format_left(max.into())
-            );
-            outln!("[roles.{role_name}]\nrole = \"{arn}\"");
-            Ok(0)
+            let role = NewRole {
+                name: &name,
+                trust: &trust,
+                policy_arns: &policy_arns,
+                max_duration: &max_duration,
+                description: description.as_deref(),
+            };
+            create_role(ctx, &region, role)
         }
         IamCommand::Grant {
             role_arn,
@@ -96,38 +78,95 @@ pub fn iam(ctx: &Ctx, cmd: IamCommand) -> anyhow::Result<i32> {
             policy_name,
             ..
         } => {
-            let Some((account, role)) = parse_role_arn(&role_arn) else {
-                return Err(usage(format!(
-                    "{role_arn:?} is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"
-                ))
-                .into());
+            let principal = match (user, group) {
+                (Some(u), _) => Principal::User(u),
+                (None, Some(g)) => Principal::Group(g),
+                (None, None) => Principal::Missing,
             };
-            let document = json!({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "RolexAssume",
-                    "Effect": "Allow",
-                    "Action": ACTIONS,
-                    "Resource": role_arn,
-                }]
-            });
-            let name = policy_name.unwrap_or_else(|| format!("rolex-assume-{account}-{role}"));
-            let (principal, is_group) = match (&user, &group) {
-                (Some(u), _) => (u.as_str(), false),
-                (None, Some(g)) => (g.as_str(), true),
-                (None, None) => return Err(usage("name --user or --group").into()),
-            };
-            let sessions = ctx.sessions()?;
-            let aws = sessions.client(&region)?;
-            let creds = aws.default_chain_credentials()?;
-            aws.put_policy(&creds, principal, is_group, &name, &document.to_string())?;
-            eprintln!(
-                "rolex: {} {principal} may now assume {role_arn} (inline policy {name}); the role's trust policy decides whether MFA is needed",
-                if is_group { "group" } else { "user" }
-            );
-            Ok(0)
+            grant(ctx, &region, &role_arn, principal, policy_name)
         }
     }
+}
+
+/// What `rolex iam create-role` was asked to make.
+struct NewRole<'a> {
+    name: &'a str,
+    trust: &'a Trust,
+    policy_arns: &'a [String],
+    max_duration: &'a str,
+    description: Option<&'a str>,
+}
+
+/// `rolex iam create-role`: the role with rolex's trust policy and the
+/// managed policies asked for; prints the profile-file entry.
+fn create_role(ctx: &Ctx, region: &str, r: NewRole) -> anyhow::Result<i32> {
+    let policy = trust_policy(r.trust)?;
+    let max = crate::config::role_duration(r.max_duration)
+        .map_err(|m| usage(format!("--max-duration: {m}")))?;
+    let max = max.max(3600); // IAM's MaxSessionDuration starts at 1h
+    let sessions = ctx.sessions()?;
+    let aws = sessions.client(region)?;
+    let creds = aws.default_chain_credentials()?;
+    let arn = aws.create_role(&creds, r.name, &policy.to_string(), max, r.description)?;
+    let role_name = r.name.rsplit('/').next().unwrap_or(r.name);
+    for p in r.policy_arns {
+        aws.attach_role_policy(&creds, role_name, p)?;
+    }
+    eprintln!(
+        "rolex: created {arn}: users of account {} may assume it{} for up to {}",
+        r.trust.account,
+        if r.trust.no_mfa { "" } else { " with MFA" },
+        crate::session::format_left(max.into())
+    );
+    outln!("[roles.{role_name}]\nrole = \"{arn}\"");
+    Ok(0)
+}
+
+/// Who `rolex iam grant` gives the role to.
+enum Principal {
+    User(String),
+    Group(String),
+    Missing,
+}
+
+/// `rolex iam grant`: an inline policy letting a user or group assume the role.
+fn grant(
+    ctx: &Ctx,
+    region: &str,
+    role_arn: &str,
+    principal: Principal,
+    policy_name: Option<String>,
+) -> anyhow::Result<i32> {
+    let Some((account, role)) = parse_role_arn(role_arn) else {
+        return Err(usage(format!(
+            "{role_arn:?} is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"
+        ))
+        .into());
+    };
+    let document = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "RolexAssume",
+            "Effect": "Allow",
+            "Action": ACTIONS,
+            "Resource": role_arn,
+        }]
+    });
+    let name = policy_name.unwrap_or_else(|| format!("rolex-assume-{account}-{role}"));
+    let (principal, is_group) = match &principal {
+        Principal::User(u) => (u.as_str(), false),
+        Principal::Group(g) => (g.as_str(), true),
+        Principal::Missing => return Err(usage("name --user or --group").into()),
+    };
+    let sessions = ctx.sessions()?;
+    let aws = sessions.client(region)?;
+    let creds = aws.default_chain_credentials()?;
+    aws.put_policy(&creds, principal, is_group, &name, &document.to_string())?;
+    eprintln!(
+        "rolex: {} {principal} may now assume {role_arn} (inline policy {name}); the role's trust policy decides whether MFA is needed",
+        if is_group { "group" } else { "user" }
+    );
+    Ok(0)
 }
 
 #[cfg(test)]

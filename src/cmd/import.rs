@@ -44,29 +44,8 @@ pub(super) fn aws_config_path(ctx: &Ctx) -> Option<PathBuf> {
 }
 
 pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
-    let path = aws_config_path(ctx)
-        .ok_or_else(|| usage("no AWS config file: set AWS_CONFIG_FILE or HOME"))?;
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            // A first run with nothing to import: say what to do instead.
-            return failed(format!(
-                "no AWS config file at {}: no role profiles to import",
-                path.display()
-            ))
-            .hint(
-                "point AWS_CONFIG_FILE at yours, or write roles into the profile file yourself:
-    [roles.prod-admin]
-    account = \"222222222222\"
-    role = \"Admin\"",
-            );
-        }
-        failed(format!(
-            "cannot read the AWS config file {}: {e}",
-            path.display()
-        ))
-    })?;
+    let (path, text) = read_aws_config(ctx)?;
     let profiles = parse_ini(&text);
-    let mut doc = toml_edit::DocumentMut::new();
     let mut sources = toml_edit::Table::new();
     sources.set_implicit(true);
     let mut roles = toml_edit::Table::new();
@@ -85,69 +64,23 @@ pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
         }
         if crate::config::parse_role_arn(arn).is_none() {
             eprintln!(
-                "rolex: profile {}: {arn:?} is not a role ARN; skipped",
-                printable(name)
+                "rolex: profile {}: {:?} is not a role ARN; skipped",
+                printable(name),
+                printable(arn)
             );
             continue;
         }
-        let source = match (p.get("source_profile"), p.get("credential_source")) {
-            (Some(sp), _) => {
-                let source_name = format!("aws-{sp}");
-                let entry = sources.entry(&source_name).or_insert(toml_edit::table());
-                let t = entry.as_table_mut().expect("made as a table");
-                t.insert("from", toml_edit::value(format!("aws-profile:{sp}")));
-                if let Some(serial) = p
-                    .get("mfa_serial")
-                    .or(profiles.get(sp).and_then(|s| s.get("mfa_serial")))
-                    && !t.contains_key("mfa_serial")
-                {
-                    t.insert("mfa_serial", toml_edit::value(serial.clone()));
-                }
-                source_name
-            }
-            (None, Some(_)) => {
-                let entry = sources.entry("default").or_insert(toml_edit::table());
-                entry
-                    .as_table_mut()
-                    .expect("made as a table")
-                    .insert("from", toml_edit::value("default"));
-                "default".to_string()
-            }
-            (None, None) => {
-                eprintln!(
-                    "rolex: profile {name} has role_arn but neither source_profile nor credential_source; skipped"
-                );
-                continue;
-            }
-        };
-        let mut role = toml_edit::Table::new();
-        role.insert("role", toml_edit::value(arn.clone()));
-        role.insert("source", toml_edit::value(source));
-        if let Some(v) = p.get("external_id") {
-            role.insert("external_id", toml_edit::value(v.clone()));
-        }
-        if let Some(v) = p
-            .get("duration_seconds")
-            .and_then(|d| d.parse::<u64>().ok())
-        {
-            role.insert(
-                "duration",
-                toml_edit::value(
-                    humantime::format_duration(std::time::Duration::from_secs(v)).to_string(),
-                ),
+        let Some(source) = source_of(p, &profiles, &mut sources) else {
+            eprintln!(
+                "rolex: profile {} has role_arn but neither source_profile nor credential_source; skipped",
+                printable(name)
             );
-        }
-        if let Some(v) = p.get("role_session_name") {
-            role.insert("session_name", toml_edit::value(v.clone()));
-        }
-        if let Some(v) = p.get("region") {
-            role.insert("region", toml_edit::value(v.clone()));
-        }
-        role.insert(
-            "description",
-            toml_edit::value(format!("imported from AWS profile {name}")),
+            continue;
+        };
+        roles.insert(
+            name,
+            toml_edit::Item::Table(role_table(name, p, arn, source)),
         );
-        roles.insert(name, toml_edit::Item::Table(role));
         imported += 1;
     }
     // Sources rolex has already keep their own definition.
@@ -163,6 +96,7 @@ pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
         eprintln!("rolex: no role profiles to import in {}", path.display());
         return Ok(0);
     }
+    let mut doc = toml_edit::DocumentMut::new();
     doc.insert("sources", toml_edit::Item::Table(sources));
     doc.insert("roles", toml_edit::Item::Table(roles));
     if !write {
@@ -178,6 +112,98 @@ pub fn import(ctx: &Ctx, write: bool) -> anyhow::Result<i32> {
     crate::cmd::secrets::write_file(&target, &text)?;
     eprintln!("rolex: wrote {imported} role(s) into {}", target.display());
     Ok(0)
+}
+
+/// The AWS config file's path and text; a missing file says what to do
+/// instead (a first run has nothing to import).
+fn read_aws_config(ctx: &Ctx) -> Result<(PathBuf, String), crate::error::UserError> {
+    let path = aws_config_path(ctx)
+        .ok_or_else(|| usage("no AWS config file: set AWS_CONFIG_FILE or HOME"))?;
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok((path, text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(failed(format!(
+            "no AWS config file at {}: no role profiles to import",
+            path.display()
+        ))
+        .hint(
+            "point AWS_CONFIG_FILE at yours, or write roles into the profile file yourself:
+    [roles.prod-admin]
+    account = \"222222222222\"
+    role = \"Admin\"",
+        )),
+        Err(e) => Err(failed(format!(
+            "cannot read the AWS config file {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// The rolex source a role profile assumes from, added to `sources`:
+/// `aws-NAME` for `source_profile = NAME` (with the `mfa_serial` of the
+/// profile or of its source profile), `default` for `credential_source`.
+fn source_of(
+    p: &BTreeMap<String, String>,
+    profiles: &BTreeMap<String, BTreeMap<String, String>>,
+    sources: &mut toml_edit::Table,
+) -> Option<String> {
+    match (p.get("source_profile"), p.get("credential_source")) {
+        (Some(sp), _) => {
+            let source_name = format!("aws-{sp}");
+            let entry = sources.entry(&source_name).or_insert(toml_edit::table());
+            let t = entry.as_table_mut().expect("made as a table");
+            t.insert("from", toml_edit::value(format!("aws-profile:{sp}")));
+            if let Some(serial) = p
+                .get("mfa_serial")
+                .or(profiles.get(sp).and_then(|s| s.get("mfa_serial")))
+                && !t.contains_key("mfa_serial")
+            {
+                t.insert("mfa_serial", toml_edit::value(serial.clone()));
+            }
+            Some(source_name)
+        }
+        (None, Some(_)) => {
+            let entry = sources.entry("default").or_insert(toml_edit::table());
+            entry
+                .as_table_mut()
+                .expect("made as a table")
+                .insert("from", toml_edit::value("default"));
+            Some("default".to_string())
+        }
+        (None, None) => None,
+    }
+}
+
+/// A rolex role entry for the AWS profile `name` (`role_arn` = `arn`).
+fn role_table(
+    name: &str,
+    p: &BTreeMap<String, String>,
+    arn: &str,
+    source: String,
+) -> toml_edit::Table {
+    let mut role = toml_edit::Table::new();
+    role.insert("role", toml_edit::value(arn));
+    role.insert("source", toml_edit::value(source));
+    if let Some(v) = p.get("external_id") {
+        role.insert("external_id", toml_edit::value(v.clone()));
+    }
+    if let Some(v) = p
+        .get("duration_seconds")
+        .and_then(|d| d.parse::<u64>().ok())
+    {
+        let d = humantime::format_duration(std::time::Duration::from_secs(v));
+        role.insert("duration", toml_edit::value(d.to_string()));
+    }
+    if let Some(v) = p.get("role_session_name") {
+        role.insert("session_name", toml_edit::value(v.clone()));
+    }
+    if let Some(v) = p.get("region") {
+        role.insert("region", toml_edit::value(v.clone()));
+    }
+    role.insert(
+        "description",
+        toml_edit::value(format!("imported from AWS profile {name}")),
+    );
+    role
 }
 
 /// The profile file's text with the new tables added, keeping what is there.
