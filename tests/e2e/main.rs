@@ -21,6 +21,7 @@ mod organization;
 mod secrets;
 mod server;
 mod shells;
+mod sources;
 mod tools;
 
 /// The hook files against a fake binary, in real shells (tests/shell-fake).
