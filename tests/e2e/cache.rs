@@ -37,8 +37,7 @@ fn a_cached_session_is_used_without_reading_the_secret_store() {
     // Secret Service that is not there.
     w.set("ROLEX_FILE_PASSPHRASE", "not the passphrase");
     w.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
-    let (out, reqs) =
-        w.recorded(|| w.run(&["exec", "a", "--", "aws", "sts", "get-caller-identity"]));
+    let (out, reqs) = w.recorded(|| w.whoami(&["a"]));
     assert!(arn_of(&ok(&out)).starts_with("arn:aws:sts::999999999999:assumed-role/Admin/"));
     assert_eq!(stderr(&out), "");
     // Only the AWS CLI's own call: rolex made none.
@@ -162,7 +161,7 @@ fn a_damaged_session_file_degrades_to_no_cache_and_clear_all_removes_it() {
     std::fs::create_dir_all(&dir).unwrap();
     set_mode(&dir, 0o700);
     std::fs::write(dir.join("sessions.age"), b"age-encryption.org/v1\ngarbage").unwrap();
-    let out = w.run(&["exec", "a", "--", "aws", "sts", "get-caller-identity"]);
+    let out = w.whoami(&["a"]);
     assert!(arn_of(&ok(&out)).starts_with("arn:aws:sts::999999999999:assumed-role/Admin/"));
     assert!(
         stderr(&out).contains("cached sessions cannot be read"),
@@ -253,18 +252,7 @@ fn a_cache_that_cannot_be_written_does_not_throw_the_mfa_session_away() {
     let dir = w.home().join(".local/share/rolex");
     std::fs::create_dir_all(dir.join(".sessions.age.rolex-tmp/blocker")).unwrap();
     set_mode(&dir, 0o700);
-    let (out, reqs) = w.recorded(|| {
-        w.run(&[
-            "exec",
-            "a",
-            "--token",
-            "123456",
-            "--",
-            "aws",
-            "sts",
-            "get-caller-identity",
-        ])
-    });
+    let (out, reqs) = w.recorded(|| w.whoami(&["a", "--token", "123456"]));
     assert!(arn_of(&ok(&out)).starts_with("arn:aws:sts::999999999999:assumed-role/Admin/"));
     assert!(
         stderr(&out).contains("the new session is not cached"),

@@ -44,20 +44,8 @@ via = "org"
 #[test]
 fn exec_assumes_the_role_with_mfa_and_sends_every_parameter() {
     let w = World::new(PROFILE);
-    let (out, reqs) = w.recorded(|| {
-        w.run(&[
-            "exec",
-            "prod-admin",
-            "--token",
-            "123456",
-            "--reason",
-            "INC-7",
-            "--",
-            "aws",
-            "sts",
-            "get-caller-identity",
-        ])
-    });
+    let (out, reqs) =
+        w.recorded(|| w.whoami(&["prod-admin", "--token", "123456", "--reason", "INC-7"]));
     assert_eq!(
         arn_of(&ok(&out)),
         "arn:aws:sts::999999999999:assumed-role/Admin/alice"
@@ -127,25 +115,9 @@ fn exec_sets_the_spec_environment_and_passes_exit_status() {
 fn one_mfa_session_serves_two_roles() {
     let w = World::new(&PROFILE.replace("mfa_session = \"off\"", "mfa_session = \"12h\""));
     let (outs, reqs) = w.recorded(|| {
-        let a = w.run(&[
-            "exec",
-            "prod-admin",
-            "--token",
-            "654321",
-            "--",
-            "aws",
-            "sts",
-            "get-caller-identity",
-        ]);
+        let a = w.whoami(&["prod-admin", "--token", "654321"]);
         // No terminal and no token: this works only if no MFA is asked for.
-        let b = w.run(&[
-            "exec",
-            "staging-admin",
-            "--",
-            "aws",
-            "sts",
-            "get-caller-identity",
-        ]);
+        let b = w.whoami(&["staging-admin"]);
         (a, b)
     });
     assert_eq!(
@@ -187,18 +159,7 @@ fn a_role_longer_than_an_hour_is_assumed_directly_with_mfa() {
 #[test]
 fn via_chains_roles_and_caps_at_an_hour() {
     let w = World::new(PROFILE);
-    let (out, reqs) = w.recorded(|| {
-        w.run(&[
-            "exec",
-            "deep",
-            "--token",
-            "222222",
-            "--",
-            "aws",
-            "sts",
-            "get-caller-identity",
-        ])
-    });
+    let (out, reqs) = w.recorded(|| w.whoami(&["deep", "--token", "222222"]));
     assert_eq!(
         arn_of(&ok(&out)),
         "arn:aws:sts::999999999999:assumed-role/Deep/alice"
@@ -381,15 +342,7 @@ fn exec_defaults_to_the_active_role_then_defaults_role() {
         "region = \"eu-west-1\"",
         "region = \"eu-west-1\"\nrole = \"staging-admin\"",
     ));
-    let out = ok(&w.run(&[
-        "exec",
-        "--token",
-        "123456",
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-    ]));
+    let out = ok(&w.whoami(&["--token", "123456"]));
     assert!(arn_of(&out).contains(":888888888888:assumed-role/Admin/"));
     // Inside prod-admin as the shell hook leaves it: the original keys are in
     // the hook's saved state, handed to rolex in __ROLEX_SAVED.

@@ -120,14 +120,7 @@ fn import_organization_writes_aliases_and_roles_merging_with_the_file() {
     assert_eq!(std::fs::read_to_string(&w.config).unwrap(), after);
 
     // And an imported role works.
-    let out = w.run(&[
-        "exec",
-        "team-07-org-access",
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-    ]);
+    let out = w.whoami(&["team-07-org-access"]);
     let team07 = &ids[3 + 7];
     assert_eq!(
         arn_of(&ok(&out)),

@@ -100,17 +100,8 @@ fn keyring_add_then_exec_asks_for_mfa_once_and_clear_forgets() {
     let b = format!("{source}-b");
     let (outs, reqs) = w.recorded(|| {
         (
-            w.run(&[
-                "exec",
-                &a,
-                "--token",
-                "123456",
-                "--",
-                "aws",
-                "sts",
-                "get-caller-identity",
-            ]),
-            w.run(&["exec", &b, "--", "aws", "sts", "get-caller-identity"]),
+            w.whoami(&[&a, "--token", "123456"]),
+            w.whoami(&[&b]),
             w.run(&["exec", &b, "--", "true"]),
         )
     });

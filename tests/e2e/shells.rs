@@ -444,14 +444,7 @@ fn add_asks_for_the_key_without_echoing_the_secret() {
         t.screen()
     );
     assert!(files_containing(w.home(), secret).is_empty());
-    let list = ok(&w.run(&[
-        "exec",
-        "arn:aws:iam::999999999999:role/X",
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-    ]));
+    let list = ok(&w.whoami(&["arn:aws:iam::999999999999:role/X"]));
     assert_eq!(
         arn_of(&list),
         "arn:aws:sts::999999999999:assumed-role/X/alice"

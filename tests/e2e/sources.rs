@@ -9,16 +9,7 @@ use crate::world::*;
 fn zero_configuration_assumes_a_role_arn_from_the_default_chain() {
     let w = World::new("");
     std::fs::remove_file(&w.config).unwrap();
-    let (out, reqs) = w.recorded(|| {
-        w.run(&[
-            "exec",
-            "arn:aws:iam::555555555555:role/Ops",
-            "--",
-            "aws",
-            "sts",
-            "get-caller-identity",
-        ])
-    });
+    let (out, reqs) = w.recorded(|| w.whoami(&["arn:aws:iam::555555555555:role/Ops"]));
     assert_eq!(
         arn_of(&ok(&out)),
         "arn:aws:sts::555555555555:assumed-role/Ops/alice"
@@ -85,16 +76,7 @@ fn sources_outside_the_store_work_without_a_keyring() {
     let mut w = World::new(PROFILE);
     w.set("ROLEX_BACKEND", "keyring");
     w.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
-    let out = w.run(&[
-        "exec",
-        "prod-admin",
-        "--token",
-        "123456",
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-    ]);
+    let out = w.whoami(&["prod-admin", "--token", "123456"]);
     assert_eq!(
         arn_of(&ok(&out)),
         "arn:aws:sts::999999999999:assumed-role/Admin/alice"
@@ -105,16 +87,7 @@ fn sources_outside_the_store_work_without_a_keyring() {
     // Where sessions must go to the secret store, an unreachable one only
     // turns the cache off, once, loudly.
     w.set("ROLEX_SESSION_CACHE", "store");
-    let out = w.run(&[
-        "exec",
-        "prod-admin",
-        "--token",
-        "123456",
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-    ]);
+    let out = w.whoami(&["prod-admin", "--token", "123456"]);
     assert_eq!(
         arn_of(&ok(&out)),
         "arn:aws:sts::999999999999:assumed-role/Admin/alice"

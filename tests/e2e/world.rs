@@ -91,6 +91,14 @@ impl World {
         self.cmd(args).output().unwrap()
     }
 
+    /// `rolex exec ARGS -- aws sts get-caller-identity`: who the role is.
+    pub fn whoami(&self, args: &[&str]) -> Output {
+        let mut all = vec!["exec"];
+        all.extend_from_slice(args);
+        all.extend(["--", "aws", "sts", "get-caller-identity"]);
+        self.run(&all)
+    }
+
     pub fn run_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
         let mut c = self.cmd(args);
         for (k, v) in extra {
