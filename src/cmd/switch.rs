@@ -40,7 +40,7 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
     let session = sessions.role(&plan)?;
     ctx.audit("switch", &plan, &session);
     let vars = RoleVars::new(&plan, &session.credentials, sessions.original());
-    let mut inside = vars.apply(sessions.original());
+    let inside = vars.apply(sessions.original());
     let left = session
         .credentials
         .expiration
@@ -58,8 +58,18 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
         );
         return Ok(0);
     }
-    // A subshell: the role's environment and a marker naming this process,
-    // so `rolex exit` inside can end it.
+    run_subshell(ctx, &plan, inside, &account, &until)
+}
+
+/// Without the hook: a subshell with the role's environment and a marker
+/// naming this process, so `rolex exit` inside can end it.
+fn run_subshell(
+    ctx: &Ctx,
+    plan: &crate::profile::Plan,
+    mut inside: crate::env::Env,
+    account: &str,
+    until: &str,
+) -> anyhow::Result<i32> {
     inside.set("ROLEX_SUBSHELL", std::process::id().to_string());
     // Windows has no SHELL: its command interpreter is ComSpec (cmd.exe).
     let fallback = if cfg!(windows) {
@@ -72,7 +82,7 @@ pub fn switch(ctx: &Ctx, role: Option<String>, subshell: bool, nest: bool) -> an
         "rolex: starting {} as {} in {}{until}; `exit` or Ctrl-D leaves it",
         printable(&shell_path),
         printable(&plan.role),
-        printable(&account)
+        printable(account)
     );
     let mut cmd = Command::new(&shell_path);
     crate::output::apply_to_command(&mut cmd, &inside);

@@ -145,47 +145,57 @@ fn check_permissions(path: &Path) -> Result<(), UserError> {
                 "copy it to a file of your own".to_string(),
             );
         }
-        let dir = path
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf));
-        // Whoever may write the folder may put another file in its place
-        // (unless the sticky bit keeps them from replacing ours).
-        if let Some(dir) = dir
-            && let Ok(dm) = std::fs::metadata(&dir)
-        {
-            let fix = || {
-                format!(
-                    "keep the profile file in a folder of your own: chmod go-w '{}'",
-                    dir.display()
-                )
-            };
-            if dm.mode() & 0o022 != 0 && dm.mode() & 0o1000 == 0 {
-                return refuse(
-                    format!(
-                        "its folder {} can be written by other users (mode {:o})",
-                        dir.display(),
-                        dm.mode() & 0o777
-                    ),
-                    fix(),
-                );
-            }
-            if let Some(me) = crate::process::my_uid()
-                && dm.uid() != me
-                && dm.uid() != 0
-            {
-                return refuse(
-                    format!(
-                        "its folder {} belongs to another user (uid {})",
-                        dir.display(),
-                        dm.uid()
-                    ),
-                    fix(),
-                );
-            }
-        }
+        check_folder(path, &refuse)?;
     }
     #[cfg(not(unix))]
     let _ = path;
+    Ok(())
+}
+
+/// Whoever may write the profile file's folder may put another file in its
+/// place (unless the sticky bit keeps them from replacing ours).
+#[cfg(unix)]
+fn check_folder(
+    path: &Path,
+    refuse: &impl Fn(String, String) -> Result<(), UserError>,
+) -> Result<(), UserError> {
+    use std::os::unix::fs::MetadataExt;
+    let dir = path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    if let Some(dir) = dir
+        && let Ok(dm) = std::fs::metadata(&dir)
+    {
+        let fix = || {
+            format!(
+                "keep the profile file in a folder of your own: chmod go-w '{}'",
+                dir.display()
+            )
+        };
+        if dm.mode() & 0o022 != 0 && dm.mode() & 0o1000 == 0 {
+            return refuse(
+                format!(
+                    "its folder {} can be written by other users (mode {:o})",
+                    dir.display(),
+                    dm.mode() & 0o777
+                ),
+                fix(),
+            );
+        }
+        if let Some(me) = crate::process::my_uid()
+            && dm.uid() != me
+            && dm.uid() != 0
+        {
+            return refuse(
+                format!(
+                    "its folder {} belongs to another user (uid {})",
+                    dir.display(),
+                    dm.uid()
+                ),
+                fix(),
+            );
+        }
+    }
     Ok(())
 }

@@ -36,23 +36,7 @@ pub fn build_role(
         Some(reg) => Some(reg.get_ref().clone()),
         None => config.defaults.region.clone(),
     };
-    let session_name = match &r.session_name {
-        Some(sn) => {
-            template::check_session_name(sn.get_ref())
-                .map_err(|m| here(sn.span(), format!("session_name: {m}")))?;
-            sn.get_ref().clone()
-        }
-        None => config.defaults.session_name.clone(),
-    };
-    if let Some(si) = &r.source_identity {
-        template::check_session_name(si.get_ref())
-            .map_err(|m| here(si.span(), format!("source_identity: {m}")))?;
-    }
-    let mut tags = BTreeMap::new();
-    for (k, v) in r.tags.iter().flatten() {
-        template::check(v.get_ref()).map_err(|m| here(v.span(), format!("tag {k:?}: {m}")))?;
-        tags.insert(k.clone(), v.get_ref().clone());
-    }
+    let (session_name, tags) = templates(r, config, &here)?;
     if let Some(c) = &r.color
         && !COLORS.contains(&c.get_ref().as_str())
     {
@@ -92,6 +76,33 @@ pub fn build_role(
         description: r.description.clone(),
         session_name,
     })
+}
+
+/// The session name and tag templates, checked: the session name (the
+/// role's or the default) and the tags.
+fn templates(
+    r: &RawRole,
+    config: &Config,
+    here: &impl Fn(Range<usize>, String) -> UserError,
+) -> Result<(String, BTreeMap<String, String>), UserError> {
+    let session_name = match &r.session_name {
+        Some(sn) => {
+            template::check_session_name(sn.get_ref())
+                .map_err(|m| here(sn.span(), format!("session_name: {m}")))?;
+            sn.get_ref().clone()
+        }
+        None => config.defaults.session_name.clone(),
+    };
+    if let Some(si) = &r.source_identity {
+        template::check_session_name(si.get_ref())
+            .map_err(|m| here(si.span(), format!("source_identity: {m}")))?;
+    }
+    let mut tags = BTreeMap::new();
+    for (k, v) in r.tags.iter().flatten() {
+        template::check(v.get_ref()).map_err(|m| here(v.span(), format!("tag {k:?}: {m}")))?;
+        tags.insert(k.clone(), v.get_ref().clone());
+    }
+    Ok((session_name, tags))
 }
 
 /// The role's account id, and the alias the file named it by.
