@@ -6,8 +6,9 @@
 #   3. a cached `rolex exec ROLE -- true`: the kernel-keyring session cache with
 #      either backend, and the secret-store cache (ROLEX_SESSION_CACHE=store);
 #   4. `rolex list` with 2,000 roles and a warm cache, likewise;
-#   5. the hook's `rolex switch` + `rolex exit` with a cached session;
-#   6. peers on the same moto: the AWS CLI with a cached role profile and
+#   5. completion of role names and the role picker with 2,000 roles;
+#   6. the hook's `rolex switch` + `rolex exit` with a cached session;
+#   7. peers on the same moto: the AWS CLI with a cached role profile and
 #      awsume with its cached MFA session; then a first switch (empty caches:
 #      MFA session + AssumeRole) for rolex, awsume and the AWS CLI.
 # The keyring backend runs on a private gnome-keyring, as in tests/run.sh.
@@ -16,8 +17,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [[ -z ${ROLEX_BENCH_INNER:-} ]]; then
-    for c in hyperfine keyctl gnome-keyring-daemon dbus-run-session; do
-        command -v "$c" >/dev/null || { echo "bench: $c is missing (apt-get install hyperfine keyutils gnome-keyring dbus)" >&2; exit 1; }
+    for c in hyperfine keyctl gnome-keyring-daemon dbus-run-session expect; do
+        command -v "$c" >/dev/null || { echo "bench: $c is missing (apt-get install hyperfine keyutils gnome-keyring dbus expect)" >&2; exit 1; }
     done
     [[ -x .venv-moto/bin/moto_server ]] || { echo "bench: run bash tests/run.sh once first (it makes .venv-moto)" >&2; exit 1; }
     if [[ ! -x .venv-awsume/bin/awsumepy ]]; then
@@ -122,6 +123,26 @@ bench --warmup 3 --runs 30 \
     -n 'rolex list, 2000 roles (kernel cache, keyring backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=keyring $R list" \
     -n 'rolex list, 2000 roles (store cache, keyring backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=keyring ROLEX_SESSION_CACHE=store $R list" \
     -n 'rolex list, 2000 roles (store cache, file backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=file ROLEX_SESSION_CACHE=store $R list"
+
+echo "== completion and the picker, 2,000 roles =="
+# The picker in a terminal (expect): open it, type a filter, wait for the
+# one role it leaves, cancel with Escape. Beside it the same with one role.
+cat >"$T/pick.exp" <<'EXP'
+set timeout 20
+set filter [lindex $argv 0]
+set want [lindex $argv 1]
+spawn -noecho {*}[lrange $argv 2 end]
+expect "Role"
+send -- $filter
+expect $want
+send "\033"
+expect eof
+EXP
+bench --warmup 3 --runs 30 \
+    -n 'rolex __complete-roles, 2000 roles (what Tab runs)' "env ROLEX_CONFIG=$T/big.toml $R __complete-roles" \
+    -n 'rolex __complete-roles, 1 role' "$R __complete-roles" \
+    -n 'picker, 2000 roles: open, type role1999, Escape' "env ROLEX_CONFIG=$T/big.toml expect -f $T/pick.exp role1999 acct499 $R switch" \
+    -n 'picker, 1 role: open, type prod, Escape' "expect -f $T/pick.exp prod 222222222222 $R switch"
 
 echo "== hook: rolex switch + exit with a cached session (bash function + eval) =="
 cat >"$T/switch.sh" <<SH

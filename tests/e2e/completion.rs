@@ -158,7 +158,7 @@ fn check(t: &Tmux) {
         "rolex credential-process staging",
         "rolex credential-process staging-admin",
     );
-    for cmd in ["env", "clear", "doctor"] {
+    for cmd in ["env", "console", "clear", "doctor"] {
         completes_to(
             t,
             &format!("rolex {cmd} stag"),
