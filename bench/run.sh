@@ -13,6 +13,8 @@
 #      MFA session + AssumeRole) for rolex, awsume and the AWS CLI.
 # The keyring backend runs on a private gnome-keyring, as in tests/run.sh.
 # Results: a markdown table and medians on stdout; bench/RESULTS.md keeps them.
+# Usage: bash bench/run.sh [SECTION...]   (size prompt exec list complete hook
+# peers first; default: all of them)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,7 +33,7 @@ if [[ -z ${ROLEX_BENCH_INNER:-} ]]; then
     mkdir -p "$T/run" && chmod 700 "$T/run"
     unset DBUS_SESSION_BUS_ADDRESS
     # shellcheck disable=SC2016 # expanded by the inner bash
-    XDG_RUNTIME_DIR=$T/run XDG_DATA_HOME=$T/data ROLEX_BENCH_INNER=$T dbus-run-session -- bash -c '
+    XDG_RUNTIME_DIR=$T/run XDG_DATA_HOME=$T/data ROLEX_BENCH_INNER=$T ROLEX_BENCH_ONLY="$*" dbus-run-session -- bash -c '
         eval "$(printf %s bench | gnome-keyring-daemon --unlock --components=secrets)"
         for _ in $(seq 1 100); do
             dbus-send --session --dest=org.freedesktop.DBus --type=method_call --print-reply \
@@ -83,6 +85,10 @@ for b in keyring file; do
     AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET ROLEX_BACKEND=$b "$R" add main --from-env --yes 2>/dev/null </dev/null || true
 done
 
+# `bash bench/run.sh exec list` measures only those sections (default: all):
+# size prompt exec list complete hook peers first.
+want() { [[ -z ${ROLEX_BENCH_ONLY:-} || " $ROLEX_BENCH_ONLY " == *" $1 "* ]]; }
+
 md=$T/results.md
 : >"$md"
 bench() {
@@ -95,21 +101,30 @@ warm() { # warm BACKEND CACHE: a cached prod-admin session for that store and ca
     ROLEX_BACKEND=$1 ROLEX_SESSION_CACHE=$2 "$R" exec prod-admin --token 123456 -- true
 }
 
+# A cached prod-admin session in every store and cache the sections use.
+warm file kernel
+warm keyring kernel
+warm keyring store
+warm file store
+
+if want size; then
 echo "== size =="
 size=$(stat -c %s "$R")
 echo "release binary: $size bytes ($((size / 1048576)) MiB)" | tee "$T/size.txt"
 
+fi
+
+if want prompt; then
 echo "== rolex prompt, inside a role =="
-warm file kernel
 (
     eval "$(env ROLEX_BACKEND=file "$R" env prod-admin)"
     bench --warmup 50 --runs 1000 -n 'rolex prompt' "$R prompt" -n '/bin/true' /bin/true
 )
 
+fi
+
+if want exec; then
 echo "== cached rolex exec prod-admin -- true =="
-warm keyring kernel
-warm keyring store
-warm file store
 bench --warmup 10 --runs 200 \
     -n 'rolex exec (kernel cache, file backend)' "env ROLEX_BACKEND=file $R exec prod-admin -- true" \
     -n 'rolex exec (kernel cache, keyring backend)' "env ROLEX_BACKEND=keyring $R exec prod-admin -- true" \
@@ -117,6 +132,9 @@ bench --warmup 10 --runs 200 \
     -n 'rolex exec (store cache, file backend)' "env ROLEX_BACKEND=file ROLEX_SESSION_CACHE=store $R exec prod-admin -- true" \
     -n '/bin/true' /bin/true
 
+fi
+
+if want list; then
 echo "== rolex list, 2,000 roles, warm cache =="
 bench --warmup 3 --runs 30 \
     -n 'rolex list, 2000 roles (kernel cache, file backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=file $R list" \
@@ -124,6 +142,9 @@ bench --warmup 3 --runs 30 \
     -n 'rolex list, 2000 roles (store cache, keyring backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=keyring ROLEX_SESSION_CACHE=store $R list" \
     -n 'rolex list, 2000 roles (store cache, file backend)' "env ROLEX_CONFIG=$T/big.toml ROLEX_BACKEND=file ROLEX_SESSION_CACHE=store $R list"
 
+fi
+
+if want complete; then
 echo "== completion and the picker, 2,000 roles =="
 # The picker in a terminal (expect): open it, type a filter, wait for the
 # one role it leaves, cancel with Escape. Beside it the same with one role.
@@ -144,6 +165,9 @@ bench --warmup 3 --runs 30 \
     -n 'picker, 2000 roles: open, type role1999, Escape' "env ROLEX_CONFIG=$T/big.toml expect -f $T/pick.exp role1999 acct499 $R switch" \
     -n 'picker, 1 role: open, type prod, Escape' "expect -f $T/pick.exp prod 222222222222 $R switch"
 
+fi
+
+if want hook; then
 echo "== hook: rolex switch + exit with a cached session (bash function + eval) =="
 cat >"$T/switch.sh" <<SH
 eval "\$($R init bash)"
@@ -153,6 +177,9 @@ SH
 bench --warmup 3 --runs 50 -n 'bash: hook + switch + exit (cached)' "env ROLEX_BACKEND=keyring bash --norc --noprofile $T/switch.sh" \
     -n 'bash: startup alone' "bash --norc --noprofile -c true"
 
+fi
+
+if want peers; then
 echo "== peers on the same moto =="
 cat >"$T/aws-config" <<CFG
 [profile base]
@@ -173,6 +200,9 @@ bench --warmup 2 --runs 15 \
     -n 'awsumepy prod (cached MFA session)' "$peer_env .venv-awsume/bin/awsumepy prod" \
     -n 'aws --profile prod sts get-caller-identity (cached role)' "$peer_env .venv-moto/bin/aws --profile prod sts get-caller-identity"
 
+fi
+
+if want first; then
 echo "== first switch: empty caches, MFA session + AssumeRole =="
 bench --warmup 1 --runs 10 \
     --prepare "env ROLEX_BACKEND=keyring $R clear --all" \
@@ -184,6 +214,7 @@ bench --warmup 1 --runs 10 \
     --prepare "rm -rf $T/.aws/cli/cache" \
     -n 'aws --profile prod sts get-caller-identity (empty cache, code on stdin)' "sh -c 'echo 123456 | $peer_env .venv-moto/bin/aws --profile prod sts get-caller-identity'"
 
+fi
 echo
 echo "== summary (markdown: mean, min, max in ms) =="
 echo "| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |"
@@ -191,5 +222,5 @@ echo "|:---|---:|---:|---:|---:|"
 cat "$md"
 echo
 echo "== medians =="
-cat "$T/size.txt"
-cat "$T/medians.txt"
+cat "$T/size.txt" 2>/dev/null || true
+cat "$T/medians.txt" 2>/dev/null || true

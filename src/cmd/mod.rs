@@ -71,6 +71,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         env,
         config: config::load(env)?,
         common: common(&cli.command),
+        who: std::cell::OnceCell::new(),
     };
     match cli.command {
         Command::Switch {
@@ -181,6 +182,8 @@ pub struct Ctx<'a> {
     pub env: &'a Env,
     pub config: Config,
     pub common: Common,
+    /// The user and host names, once worked out.
+    who: std::cell::OnceCell<(String, String)>,
 }
 
 impl Ctx<'_> {
@@ -204,10 +207,13 @@ impl Ctx<'_> {
         })
     }
 
+    /// Who and where, for session names and the audit trail: worked out
+    /// once per process (it may read /etc/passwd).
     pub fn values(&self) -> Values {
+        let (user, host) = self.who.get_or_init(|| (user_name(self.env), hostname()));
         Values {
-            user: user_name(self.env),
-            host: hostname(),
+            user: user.clone(),
+            host: host.clone(),
             ..Values::default()
         }
     }
