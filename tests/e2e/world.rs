@@ -19,6 +19,28 @@ pub struct World {
     pub vars: Vec<(String, String)>,
 }
 
+/// Sessions a test cached stay in the user's kernel keyring until they time
+/// out; a test leaves none behind (the keyring is the developer's own, and
+/// users other than root may keep only a few hundred keys).
+impl Drop for World {
+    fn drop(&mut self) {
+        // An empty profile file: the test may have left its own broken.
+        let empty = self.home().join("empty-profile.toml");
+        if std::fs::write(&empty, "").is_err() {
+            return;
+        }
+        set_mode(&empty, 0o600);
+        for backend in ["file", "keyring"] {
+            let _ = self
+                .cmd(&["clear", "--all"])
+                .env("ROLEX_CONFIG", &empty)
+                .env("ROLEX_BACKEND", backend)
+                .env("ROLEX_SESSION_CACHE", "kernel")
+                .output();
+        }
+    }
+}
+
 impl World {
     /// A moto server and a profile file with `config` (mode 0600).
     pub fn new(config: &str) -> Self {
