@@ -219,6 +219,7 @@ pub fn credential_process(creds: &Credentials) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shell::tests::run_in;
     use std::process::Command;
 
     const NASTY: &str = "a'b\"c$HOME`x` \\n\\ $(false) \n end";
@@ -283,22 +284,6 @@ mod tests {
             }
         }
         None
-    }
-
-    /// Runs `script` in `shell` and returns what it printed.
-    fn run_in(shell: &[&str], script: &str) -> String {
-        let out = Command::new(shell[0])
-            .args(&shell[1..])
-            .arg(script)
-            .env("LC_ALL", "C.UTF-8")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{shell:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
     }
 
     /// Values of every kind: random Unicode, and random mixes of the

@@ -62,14 +62,17 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
     ) {
         warn_if_expired(env);
     }
-    if let Command::Doctor { .. } = &cli.command
-        && let Err(e) = config::load(env)
-    {
-        return doctor::broken_profile(e);
-    }
+    // One load of the profile file; `doctor` explains a broken one.
+    let config = match config::load(env) {
+        Ok(config) => config,
+        Err(e) if matches!(cli.command, Command::Doctor { .. }) => {
+            return doctor::broken_profile(e);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let ctx = Ctx {
         env,
-        config: config::load(env)?,
+        config,
         common: common(&cli.command),
         who: std::cell::OnceCell::new(),
     };

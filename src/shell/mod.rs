@@ -136,7 +136,7 @@ pub fn tty_term() -> Option<console::Term> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -259,8 +259,9 @@ mod tests {
         assert!(back.ends_with("unset __rolex_saved\n"));
     }
 
-    /// Runs `script` in `shell` and returns what it printed.
-    fn run_in(shell: &[&str], script: &str) -> String {
+    /// Runs `script` in `shell` and returns what it printed (the quoting
+    /// tests of both hooks and env formats use it).
+    pub(crate) fn run_in(shell: &[&str], script: &str) -> String {
         let out = std::process::Command::new(shell[0])
             .args(&shell[1..])
             .arg(script)

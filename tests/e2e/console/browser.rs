@@ -5,7 +5,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::world::set_mode;
+use crate::world::{ok, set_mode};
 
 /// Debian's chromium: a missing browser fails the test, it is not skipped.
 pub(super) fn chromium() -> PathBuf {
@@ -90,10 +90,5 @@ pub(super) fn chromium_opens(url: &str, dir: &Path) -> String {
         .arg(url)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    ok(&out)
 }
