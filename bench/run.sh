@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks with hyperfine against a local moto (not part of the tests).
 # Every figure of one run is measured side by side on the same machine:
-#   1. the release binary's size;
-#   2. `rolex prompt` inside a role (a plain `cargo install` build), beside /bin/true;
+#   1. the release binaries' sizes (`rolex`, the front, and `rolex-core`);
+#   2. `rolex prompt` inside a role (a plain `cargo install` build), beside
+#      /bin/true and rolex-core's own prompt;
 #   3. a cached `rolex exec ROLE -- true`: the kernel-keyring session cache with
-#      either backend, and the secret-store cache (ROLEX_SESSION_CACHE=store);
+#      either backend (run directly, as /bin/true is: no env(1) in front), and
+#      the secret-store cache (ROLEX_SESSION_CACHE=store);
 #   4. `rolex list` with 2,000 roles and a warm cache, likewise;
 #   5. completion of role names and the role picker with 2,000 roles;
 #   6. the hook's `rolex switch` + `rolex exit` with a cached session;
@@ -48,6 +50,7 @@ fi
 
 T=$ROLEX_BENCH_INNER
 R=$PWD/target/release/rolex
+C=$PWD/target/release/rolex-core
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 .venv-moto/bin/moto_server -H 127.0.0.1 -p "$port" >"$T/moto.log" 2>&1 &
 moto=$!
@@ -109,8 +112,11 @@ warm file store
 
 if want size; then
 echo "== size =="
-size=$(stat -c %s "$R")
-echo "release binary: $size bytes ($((size / 1048576)) MiB)" | tee "$T/size.txt"
+: >"$T/size.txt"
+for b in "$R" "$C"; do
+    size=$(stat -c %s "$b")
+    echo "release binary $(basename "$b"): $size bytes ($((size / 1048576)) MiB)" | tee -a "$T/size.txt"
+done
 
 fi
 
@@ -118,19 +124,30 @@ if want prompt; then
 echo "== rolex prompt, inside a role =="
 (
     eval "$(env ROLEX_BACKEND=file "$R" env prod-admin)"
-    bench --warmup 50 --runs 1000 -n 'rolex prompt' "$R prompt" -n '/bin/true' /bin/true
+    bench --warmup 50 --runs 1000 -n 'rolex prompt' "$R prompt" -n '/bin/true' /bin/true \
+        -n 'rolex-core prompt' "$C prompt"
 )
 
 fi
 
 if want exec; then
-echo "== cached rolex exec prod-admin -- true =="
-bench --warmup 10 --runs 200 \
-    -n 'rolex exec (kernel cache, file backend)' "env ROLEX_BACKEND=file $R exec prod-admin -- true" \
-    -n 'rolex exec (kernel cache, keyring backend)' "env ROLEX_BACKEND=keyring $R exec prod-admin -- true" \
+# The issue's ratio: rolex run directly, as /bin/true is (env(1) in front
+# would add its own start), the backend exported by a subshell.
+for backend in file keyring; do
+    echo "== cached rolex exec prod-admin -- true, kernel keyring cache, $backend backend =="
+    (
+        export ROLEX_BACKEND=$backend
+        bench --warmup 20 --runs 500 \
+            -n "rolex exec (kernel cache, $backend backend)" "$R exec prod-admin -- true" \
+            -n "rolex-core exec (kernel cache, $backend backend)" "$C exec prod-admin -- true" \
+            -n '/bin/true' /bin/true
+    )
+done
+echo "== cached rolex exec prod-admin -- true, secret-store cache =="
+bench --warmup 5 --runs 100 \
     -n 'rolex exec (store cache, keyring backend)' "env ROLEX_BACKEND=keyring ROLEX_SESSION_CACHE=store $R exec prod-admin -- true" \
     -n 'rolex exec (store cache, file backend)' "env ROLEX_BACKEND=file ROLEX_SESSION_CACHE=store $R exec prod-admin -- true" \
-    -n '/bin/true' /bin/true
+    -n 'env /bin/true' "env /bin/true"
 
 fi
 

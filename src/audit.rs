@@ -37,6 +37,49 @@ pub struct Entry {
     pub expires: Option<String>,
 }
 
+impl Entry {
+    /// An entry for `event` on `role` by `user` on `host`, now.
+    pub fn new(event: &str, role: &str, user: &str, host: &str) -> Self {
+        Self {
+            time: now(),
+            event: event.to_string(),
+            role: role.to_string(),
+            account: None,
+            role_arn: None,
+            user: user.to_string(),
+            host: host.to_string(),
+            reason: None,
+            session_name: None,
+            source: None,
+            new_session: false,
+            expires: None,
+        }
+    }
+
+    /// An entry for a session of `plan`'s role used for `event`: `new` when
+    /// STS made it just now, not taken from the cache.
+    pub fn for_session(
+        event: &str,
+        plan: &crate::profile::Plan,
+        (user, host): (&str, &str),
+        reason: Option<&str>,
+        credentials: &crate::aws::Credentials,
+        new: bool,
+    ) -> Self {
+        let last = plan.hops.last().expect("a plan has a hop");
+        Self {
+            account: Some(plan.account.clone()),
+            role_arn: Some(last.arn.clone()),
+            reason: reason.map(str::to_string),
+            session_name: Some(last.session_name.clone()),
+            source: Some(plan.source.name.clone()),
+            new_session: new,
+            expires: credentials.expiration.clone(),
+            ..Self::new(event, &plan.role, user, host)
+        }
+    }
+}
+
 /// Where the audit trail is kept.
 pub fn path(env: &Env) -> PathBuf {
     env.non_empty("XDG_STATE_HOME")

@@ -62,7 +62,7 @@ impl Env {
     }
 
     /// The process environment (variables that are not UTF-8 are skipped).
-    fn from_process() -> Self {
+    pub fn from_process() -> Self {
         let mut not_utf8 = Vec::new();
         let vars = std::env::vars_os()
             .filter_map(|(k, v)| {

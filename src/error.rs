@@ -68,6 +68,21 @@ impl fmt::Display for Exit {
 
 impl std::error::Error for Exit {}
 
+/// The error for a command that cannot be started: 127 when it is not
+/// found, 126 otherwise, as shells do.
+pub fn cannot_run(name: &str, e: std::io::Error) -> anyhow::Error {
+    let code = if e.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    };
+    eprintln!(
+        "rolex: cannot run {}: {e}",
+        crate::terminal::printable(name)
+    );
+    anyhow::Error::new(Exit(code))
+}
+
 /// Prints the error (if any) and returns the process exit code.
 pub fn exit_code(result: anyhow::Result<i32>) -> i32 {
     let err = match result {

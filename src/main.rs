@@ -1,4 +1,6 @@
-//! rolex: switch from an IAM user to IAM roles in other AWS accounts, with MFA.
+//! rolex-core: switch from an IAM user to IAM roles in other AWS accounts,
+//! with MFA. The whole tool; the small `rolex` front binary (src/front)
+//! hands it every command it does not do itself.
 
 /// `print!` to stdout that returns an error (a closed pipe) instead of panicking.
 macro_rules! out {

@@ -46,6 +46,47 @@ fn user_name_in(passwd: &str, uid: u32) -> Option<String> {
     })
 }
 
+/// Who runs rolex: USER, else LOGNAME, else the account name of our uid (so
+/// that CloudTrail tells operators apart under cron or systemd too).
+pub fn user_name(env: &crate::env::Env) -> String {
+    env.non_empty("USER")
+        .or(env.non_empty("LOGNAME"))
+        .map(str::to_string)
+        .or_else(my_user_name)
+        .unwrap_or_else(|| "rolex".to_string())
+}
+
+pub fn hostname() -> String {
+    if cfg!(windows)
+        && let Ok(name) = std::env::var("COMPUTERNAME")
+    {
+        return name;
+    }
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().split('.').next().unwrap_or("").to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_string())
+}
+
+/// Runs the command in rolex's place (Unix: exec), so its exit status and
+/// signals are its own.
+pub fn run_replacing(mut cmd: std::process::Command, name: &str) -> anyhow::Result<i32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        Err(crate::error::cannot_run(name, cmd.exec()))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cmd
+            .status()
+            .map_err(|e| crate::error::cannot_run(name, e))?;
+        Ok(status.code().unwrap_or(1))
+    }
+}
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     #[test]

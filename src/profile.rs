@@ -64,6 +64,25 @@ impl Plan {
         }
         format!("{:016x}", fnv1a(text.as_bytes()))
     }
+
+    /// Which identity the source stands for in the environment rolex was
+    /// started from (`original`), for sources whose keys live outside rolex:
+    /// a session made from other keys must not be reused.
+    pub fn identity(&self, original: &crate::env::Env) -> String {
+        match &self.source.kind {
+            config::SourceKind::Store => String::new(),
+            config::SourceKind::AwsProfile(p) => format!("profile:{p}"),
+            config::SourceKind::Env | config::SourceKind::DefaultChain => {
+                match original.non_empty("AWS_ACCESS_KEY_ID") {
+                    Some(k) => format!("key:{k}"),
+                    None => format!(
+                        "profile:{}",
+                        original.non_empty("AWS_PROFILE").unwrap_or("default")
+                    ),
+                }
+            }
+        }
+    }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

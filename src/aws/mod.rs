@@ -1,11 +1,13 @@
 //! The only module that touches the AWS SDK. Everything else speaks rolex's
 //! own types: [`Credentials`], [`Identity`], [`AssumeRole`].
 
+mod credentials;
 mod iam;
+
+pub use credentials::Credentials;
 
 pub use iam::OrgAccount;
 
-use std::fmt;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -14,35 +16,9 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::types::Tag;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{UserError, failed};
-
-/// AWS credentials. `Debug` never shows the secret parts.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_token: Option<String>,
-    /// RFC 3339, UTC, exactly as STS sent it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<String>,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"<redacted>")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("expiration", &self.expiration)
-            .finish()
-    }
-}
 
 /// Who a set of credentials is (STS GetCallerIdentity).
 #[derive(Debug, Clone, Serialize)]

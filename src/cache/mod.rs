@@ -8,82 +8,17 @@
 //! systems, they are kept as one item of the secret store ([`StoreCache`]),
 //! read once and rewritten under a lock.
 
+mod entry;
 #[cfg(target_os = "linux")]
 mod kernel;
 
+pub use entry::*;
+
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use crate::aws::Credentials;
 use crate::env::Env;
-use crate::error::{UserError, failed, usage};
+use crate::error::{UserError, failed};
 use crate::store::{self, SecretStore};
-
-/// One cached session.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct Cached {
-    /// The source the session was made from (`remove SOURCE` forgets it).
-    pub source: String,
-    /// What it was made for: every AssumeRole parameter and the source's
-    /// identity (role sessions), or the MFA serial and identity (MFA sessions).
-    pub fingerprint: String,
-    pub credentials: Credentials,
-}
-
-impl Cached {
-    /// Seconds until the session expires (negative once past).
-    pub fn seconds_left(&self) -> Option<i64> {
-        self.credentials
-            .expiration
-            .as_deref()
-            .and_then(crate::session::seconds_left)
-    }
-}
-
-/// Cache key of a role's session.
-pub fn role_key(role: &str) -> String {
-    format!("role/{role}")
-}
-
-/// Cache key of a source's MFA session.
-pub fn mfa_key(source: &str) -> String {
-    format!("mfa/{source}")
-}
-
-/// Where cached sessions are kept.
-pub trait Backend {
-    /// Every cached session of this store.
-    fn load(&self) -> Result<BTreeMap<String, Cached>, UserError>;
-    /// One cached session; backends that can look one up cheaply do.
-    fn get(&self, key: &str) -> Result<Option<Cached>, UserError> {
-        Ok(self.load()?.remove(key))
-    }
-    /// Whether [`get`](Self::get) is cheaper than [`load`](Self::load).
-    fn lookups(&self) -> bool {
-        false
-    }
-    /// Keeps a session for `keep` seconds at most.
-    fn put(&self, key: &str, value: &Cached, keep: u64) -> Result<(), UserError>;
-    fn remove(&self, keys: &[String]) -> Result<(), UserError>;
-    /// Forgets every session of this store, whatever made it.
-    fn clear(&self) -> Result<(), UserError>;
-    /// For messages: "kernel keyring", "OS keyring", ...
-    fn name(&self) -> String;
-}
-
-/// Which cache `ROLEX_SESSION_CACHE` asks for: `kernel` (Linux default),
-/// `store` (the secret store).
-fn wanted(env: &Env) -> Result<&'static str, UserError> {
-    match env.non_empty("ROLEX_SESSION_CACHE") {
-        None | Some("auto") => Ok("auto"),
-        Some("kernel") => Ok("kernel"),
-        Some("store") => Ok("store"),
-        Some(other) => Err(usage(format!(
-            "ROLEX_SESSION_CACHE={other:?}: use \"kernel\" or \"store\""
-        ))),
-    }
-}
 
 /// Why the kernel keyring cannot hold sessions here, if it cannot.
 pub fn kernel_unavailable(env: &Env) -> Option<String> {
@@ -262,7 +197,7 @@ pub fn open<'a>(env: &'a Env) -> Result<Box<dyn Backend + 'a>, UserError> {
     }
     #[cfg(not(target_os = "linux"))]
     if wanted == "kernel" {
-        return Err(usage(
+        return Err(crate::error::usage(
             "ROLEX_SESSION_CACHE=kernel: the kernel keyring exists on Linux only",
         ));
     }

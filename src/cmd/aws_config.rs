@@ -91,7 +91,7 @@ fn render(ctx: &Ctx, exe: &str, prefix: &str) -> String {
 /// whole. A name found on PATH that is this binary is preferred to the
 /// resolved file (a package manager's symbolic link outlives upgrades).
 fn rolex_path(ctx: &Ctx) -> Result<String, UserError> {
-    let exe = std::env::current_exe()
+    let exe = super::rolex_exe()
         .map_err(|e| failed(format!("cannot find the path of rolex itself: {e}")))?;
     let real = exe.canonicalize().unwrap_or_else(|_| exe.clone());
     let argv0 = std::env::args_os().next().map(PathBuf::from);

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use super::Ctx;
 use crate::cli::EnvFormat;
-use crate::error::{Exit, UserError, failed};
+use crate::error::{UserError, failed};
 use crate::output::{self, RoleVars};
 use crate::profile::Plan;
 use crate::session::{Session, Sessions};
@@ -24,18 +24,6 @@ pub(super) fn role_session<'c>(
     Ok((plan, sessions, session))
 }
 
-/// The error for a command that cannot be started: 127 when it is not
-/// found, 126 otherwise, as shells do.
-pub(super) fn not_run(name: &str, e: std::io::Error) -> anyhow::Error {
-    let code = if e.kind() == std::io::ErrorKind::NotFound {
-        127
-    } else {
-        126
-    };
-    eprintln!("rolex: cannot run {name}: {e}");
-    anyhow::Error::new(Exit(code))
-}
-
 pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Result<i32> {
     let (plan, sessions, session) = role_session(ctx, role)?;
     let inside =
@@ -44,22 +32,7 @@ pub fn exec(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyhow::Resu
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]);
     output::apply_to_command(&mut cmd, &inside);
-    run_replacing(cmd, &command[0])
-}
-
-/// Runs the command in rolex's place (Unix: exec), so its exit status and
-/// signals are its own.
-fn run_replacing(mut cmd: Command, name: &str) -> anyhow::Result<i32> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        Err(not_run(name, cmd.exec()))
-    }
-    #[cfg(not(unix))]
-    {
-        let status = cmd.status().map_err(|e| not_run(name, e))?;
-        Ok(status.code().unwrap_or(1))
-    }
+    crate::process::run_replacing(cmd, &command[0])
 }
 
 pub fn env(ctx: &Ctx, role: Option<String>, format: EnvFormat) -> anyhow::Result<i32> {

@@ -9,7 +9,7 @@ use crate::cli::{Cli, CompletionShell, Shell};
 use crate::error::failed;
 
 pub fn init(shell: Shell, prompt: bool) -> anyhow::Result<i32> {
-    let exe = std::env::current_exe()
+    let exe = super::rolex_exe()
         .map_err(|e| failed(format!("cannot tell where the rolex binary is: {e}")))?;
     out!(
         "{}",

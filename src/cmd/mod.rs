@@ -28,6 +28,20 @@ use crate::template::Values;
 
 pub use prompt::fast_path as prompt_fast_path;
 
+/// The `rolex` that operators run, for hooks and AWS profiles to name:
+/// this binary, or, when this is `rolex-core` (which the small `rolex`
+/// front binary hands most commands to), the `rolex` beside it.
+pub fn rolex_exe() -> std::io::Result<std::path::PathBuf> {
+    let exe = std::env::current_exe()?;
+    let front = exe.with_file_name(format!("rolex{}", std::env::consts::EXE_SUFFIX));
+    let is_core = exe.file_stem().is_some_and(|s| s == "rolex-core");
+    Ok(if is_core && front.is_file() {
+        front
+    } else {
+        exe
+    })
+}
+
 /// Parses the command line; an `exec` without `--` gets rolex's own error.
 pub fn parse() -> Result<Cli, anyhow::Error> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -60,7 +74,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<i32> {
         cli.command,
         Command::Switch { .. } | Command::Exit | Command::CredentialProcess { .. }
     ) {
-        warn_if_expired(env);
+        session::warn_if_expired(env);
     }
     // One load of the profile file; `doctor` explains a broken one.
     let config = match config::load(env) {
@@ -161,25 +175,6 @@ fn common(command: &Command) -> Common {
     }
 }
 
-/// A role whose session ran out while the shell is still in it: say so.
-fn warn_if_expired(env: &Env) {
-    let (Some(role), Some(exp)) = (
-        env.non_empty("ROLEX_ROLE"),
-        env.non_empty("AWS_CREDENTIAL_EXPIRATION"),
-    ) else {
-        return;
-    };
-    if let Some(left) = session::seconds_left(exp)
-        && left <= 0
-    {
-        let role = crate::terminal::printable(role);
-        eprintln!(
-            "rolex: the session of role {role} expired {} ago; `rolex switch {role}` renews it, `rolex exit` leaves it",
-            session::format_left(-left)
-        );
-    }
-}
-
 /// What every command that reaches AWS shares.
 pub struct Ctx<'a> {
     pub env: &'a Env,
@@ -213,7 +208,12 @@ impl Ctx<'_> {
     /// Who and where, for session names and the audit trail: worked out
     /// once per process (it may read /etc/passwd).
     pub fn values(&self) -> Values {
-        let (user, host) = self.who.get_or_init(|| (user_name(self.env), hostname()));
+        let (user, host) = self.who.get_or_init(|| {
+            (
+                crate::process::user_name(self.env),
+                crate::process::hostname(),
+            )
+        });
         Values {
             user: user.clone(),
             host: host.clone(),
@@ -251,46 +251,26 @@ impl Ctx<'_> {
         )
     }
 
-    /// An audit entry for `event` on `role`, with who and where.
-    fn audit_entry(&self, event: &str, role: &str) -> crate::audit::Entry {
-        let v = self.values();
-        crate::audit::Entry {
-            time: crate::audit::now(),
-            event: event.to_string(),
-            role: role.to_string(),
-            account: None,
-            role_arn: None,
-            user: v.user,
-            host: v.host,
-            reason: None,
-            session_name: None,
-            source: None,
-            new_session: false,
-            expires: None,
-        }
-    }
-
     /// Writes what just happened with a role to the audit trail.
     pub fn audit(&self, event: &str, plan: &Plan, session: &crate::session::Session) {
-        let last = plan.hops.last().expect("a plan has a hop");
-        let entry = crate::audit::Entry {
-            account: Some(plan.account.clone()),
-            role_arn: Some(last.arn.clone()),
-            reason: self.common.reason.clone(),
-            session_name: Some(last.session_name.clone()),
-            source: Some(plan.source.name.clone()),
-            new_session: session.new,
-            expires: session.credentials.expiration.clone(),
-            ..self.audit_entry(event, &plan.role)
-        };
+        let v = self.values();
+        let entry = crate::audit::Entry::for_session(
+            event,
+            plan,
+            (&v.user, &v.host),
+            self.common.reason.as_deref(),
+            &session.credentials,
+            session.new,
+        );
         crate::audit::record(self.env, &entry);
     }
 
     /// Writes the end of a role to the audit trail.
     pub fn audit_exit(&self, role: &str, account: Option<&str>) {
+        let v = self.values();
         let entry = crate::audit::Entry {
             account: account.map(str::to_string),
-            ..self.audit_entry("exit", role)
+            ..crate::audit::Entry::new("exit", role, &v.user, &v.host)
         };
         crate::audit::record(self.env, &entry);
     }
@@ -327,30 +307,6 @@ impl Ctx<'_> {
             Err(failed("not confirmed; nothing was changed"))
         }
     }
-}
-
-/// Who runs rolex: USER, else LOGNAME, else the account name of our uid (so
-/// that CloudTrail tells operators apart under cron or systemd too).
-fn user_name(env: &Env) -> String {
-    env.non_empty("USER")
-        .or(env.non_empty("LOGNAME"))
-        .map(str::to_string)
-        .or_else(crate::process::my_user_name)
-        .unwrap_or_else(|| "rolex".to_string())
-}
-
-fn hostname() -> String {
-    if cfg!(windows)
-        && let Ok(name) = std::env::var("COMPUTERNAME")
-    {
-        return name;
-    }
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|h| h.trim().split('.').next().unwrap_or("").to_string())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "host".to_string())
 }
 
 /// Whether `text` would load as the profile file at `target`, includes and

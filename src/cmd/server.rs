@@ -66,7 +66,7 @@ pub fn exec_server(ctx: &Ctx, role: Option<String>, command: &[String]) -> anyho
     let signals = forward::catch().map_err(|e| failed(format!("cannot catch signals: {e}")))?;
     let child = cmd
         .spawn()
-        .map_err(|e| super::creds::not_run(&command[0], e))?;
+        .map_err(|e| crate::error::cannot_run(&command[0], e))?;
     let done = Arc::new(AtomicBool::new(false));
     #[cfg(unix)]
     signals.forward_to(child.id(), done.clone());

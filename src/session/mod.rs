@@ -13,23 +13,10 @@ use crate::profile::{CHAINED_MAX, Plan};
 use crate::source;
 use crate::store::{self, SecretStore};
 
-/// Seconds from now until an RFC 3339 time (negative once past).
-pub fn seconds_left(expiration: &str) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(expiration, &time::format_description::well_known::Rfc3339)
-        .ok()?;
-    Some((t - time::OffsetDateTime::now_utc()).whole_seconds())
-}
-
-/// "42m", "1h05m", "30s".
-pub fn format_left(secs: i64) -> String {
-    match secs {
-        s if s < 60 => format!("{}s", s.max(0)),
-        s if s < 3600 => format!("{}m", s / 60),
-        s => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    }
-}
+mod expiry;
 
 pub use crate::cache::{mfa_key, role_key};
+pub use expiry::*;
 
 /// A role session.
 pub struct Session {
@@ -114,21 +101,9 @@ impl<'a> Sessions<'a> {
             .is_some_and(|s| s > self.margin)
     }
 
-    /// Which identity a source stands for right now, for sources whose keys
-    /// live outside rolex (a session made from other keys must not be reused).
+    /// Which identity the plan's source stands for right now.
     fn identity(&self, plan: &Plan) -> String {
-        let o = &self.original;
-        match &plan.source.kind {
-            SourceKind::Store => String::new(),
-            SourceKind::AwsProfile(p) => format!("profile:{p}"),
-            SourceKind::Env | SourceKind::DefaultChain => match o.non_empty("AWS_ACCESS_KEY_ID") {
-                Some(k) => format!("key:{k}"),
-                None => format!(
-                    "profile:{}",
-                    o.non_empty("AWS_PROFILE").unwrap_or("default")
-                ),
-            },
-        }
+        plan.identity(&self.original)
     }
 
     fn remember_role(&mut self, plan: &Plan, credentials: &Credentials) {
@@ -151,7 +126,7 @@ impl<'a> Sessions<'a> {
         }
         let fp = plan.fingerprint(&self.identity(plan));
         let hit = self.sessions.get_or_warn(&role_key(&plan.role))?;
-        (hit.fingerprint == fp && self.fresh(&hit.credentials)).then_some(hit.credentials)
+        hit.fits(&fp, self.margin).then_some(hit.credentials)
     }
 
     /// Time left on a role's cached session, whatever its parameters.

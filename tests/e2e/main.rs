@@ -14,6 +14,7 @@ mod core;
 mod docs;
 mod errors;
 mod first_run;
+mod front;
 mod generated;
 mod hardening;
 mod help;

@@ -97,9 +97,15 @@ impl World {
     /// `rolex ARGS` with no controlling terminal (setsid), so any attempt to
     /// prompt fails instead of hanging.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        self.cmd_of(&rolex(), args)
+    }
+
+    /// Like [`cmd`](Self::cmd) with another binary: `rolex_core()`, or a
+    /// copy of `rolex` somewhere else.
+    pub fn cmd_of(&self, binary: &Path, args: &[&str]) -> Command {
         let mut c = Command::new("setsid");
         c.arg("-w")
-            .arg(rolex())
+            .arg(binary)
             .args(args)
             .env_clear()
             .stdin(Stdio::null());
@@ -224,8 +230,14 @@ pub fn saved_with_source_keys() -> String {
     )
 }
 
+/// The `rolex` operators run: the small front binary.
 pub fn rolex() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_rolex"))
+}
+
+/// `rolex-core`, the whole tool, which the front binary hands commands to.
+pub fn rolex_core() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rolex-core"))
 }
 
 pub fn set_mode(path: &Path, mode: u32) {
