@@ -145,7 +145,7 @@ fn front_and_core_give_the_command_the_same_environment_and_audit_entry() {
     let mut w = cached_world();
     // The hook's private variables, one holding a secret, must reach no
     // command from either program.
-    w.set("__ROLEX_HOOK", "bash");
+    w.set("ROLEX_HOOK", "bash");
     w.set("AWS_REGION", "eu-west-1");
     let run = |binary: &Path| {
         let out = w
@@ -165,7 +165,7 @@ fn front_and_core_give_the_command_the_same_environment_and_audit_entry() {
         front.iter().any(|v| v.starts_with("AWS_SESSION_TOKEN=")),
         "{front:?}"
     );
-    for private in ["__ROLEX_HOOK", "ROLEX_FILE_PASSPHRASE"] {
+    for private in ["ROLEX_HOOK", "ROLEX_FILE_PASSPHRASE"] {
         assert!(
             !front.iter().any(|v| v.starts_with(&format!("{private}="))),
             "{private} reached the command"
