@@ -66,20 +66,45 @@ fn main() {
 /// Runs rolex-core in this process's place with the same arguments (the
 /// name it was called by included) and environment.
 fn hand_over(args: Vec<OsString>) -> i32 {
-    let core = std::env::current_exe()
-        .map(|exe| exe.with_file_name(format!("rolex-core{}", std::env::consts::EXE_SUFFIX)));
-    let err = match core {
+    let err = match core_path() {
         Ok(core) => match run_core(&core, &args) {
             Ok(code) => return code,
             Err(e) => format!("cannot run {}: {e}", core.display()),
         },
-        Err(e) => format!("cannot tell where rolex is: {e}"),
+        Err(e) => e,
     };
     eprintln!("rolex: {}", terminal::printable(&err));
     eprintln!(
         "  hint: rolex is two programs, rolex and rolex-core, installed side by side; `cargo install --locked --path .` installs both"
     );
     1
+}
+
+/// rolex-core beside this program (or beside the file it links to), and
+/// never this program itself: a copy of the front named rolex-core, or a
+/// rolex-core that links to rolex, would otherwise start itself forever.
+fn core_path() -> Result<std::path::PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot tell where rolex is: {e}"))?;
+    let name = format!("rolex-core{}", std::env::consts::EXE_SUFFIX);
+    let not_core = |what: &std::path::Path| {
+        format!(
+            "cannot run rolex-core: {} is rolex itself, not rolex-core",
+            what.display()
+        )
+    };
+    if exe.file_stem().is_some_and(|stem| stem == "rolex-core") {
+        return Err(not_core(&exe));
+    }
+    let mut core = exe.with_file_name(&name);
+    if !core.exists()
+        && let Ok(real) = exe.canonicalize()
+    {
+        core = real.with_file_name(&name);
+    }
+    match (core.canonicalize(), exe.canonicalize()) {
+        (Ok(a), Ok(b)) if a == b => Err(not_core(&core)),
+        _ => Ok(core),
+    }
 }
 
 #[cfg(unix)]

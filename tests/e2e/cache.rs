@@ -20,12 +20,7 @@ role = "Admin"
 /// The file store with source `main` added from alice's keys.
 fn file_world(config: &str) -> World {
     let mut w = World::new(config);
-    let (id, secret) = w.iam_user_with_mfa("alice");
-    w.set("AWS_ACCESS_KEY_ID", &id);
-    w.set("AWS_SECRET_ACCESS_KEY", &secret);
-    ok(&w.run(&["add", "main", "--from-env", "--yes"]));
-    w.unset("AWS_ACCESS_KEY_ID");
-    w.unset("AWS_SECRET_ACCESS_KEY");
+    w.add_source_of("main", "alice");
     w
 }
 

@@ -26,12 +26,7 @@ confirm = true
 /// session cached.
 fn cached_world() -> World {
     let mut w = World::new(ROLES);
-    let (id, secret) = w.iam_user_with_mfa("alice");
-    w.set("AWS_ACCESS_KEY_ID", &id);
-    w.set("AWS_SECRET_ACCESS_KEY", &secret);
-    ok(&w.run(&["add", "main", "--from-env", "--yes"]));
-    w.unset("AWS_ACCESS_KEY_ID");
-    w.unset("AWS_SECRET_ACCESS_KEY");
+    w.add_source_of("main", "alice");
     ok(&w.run(&["exec", "a", "--token", "123456", "--", "true"]));
     w
 }
@@ -100,6 +95,50 @@ fn the_front_binary_alone_runs_a_cached_exec_and_the_prompt() {
     };
     assert_eq!(prompt(&front), "a@999999999999 !");
     assert_eq!(prompt(&front), prompt(&rolex_core()));
+}
+
+/// Runs the command, failing the test (and killing it) if it does not end
+/// within 20 s.
+fn output_within_20s(mut cmd: std::process::Command) -> std::process::Output {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    panic!("still running after 20 s: the front keeps starting itself");
+}
+
+#[test]
+fn a_front_that_finds_itself_under_rolex_cores_name_says_so_instead_of_starting_itself() {
+    let w = World::new(ROLES);
+    // A copy of the front named rolex-core beside it.
+    let front = lone_front(&w);
+    std::fs::copy(&front, front.with_file_name("rolex-core")).unwrap();
+    let out = output_within_20s(w.cmd_of(&front, &["list"]));
+    let e = fails(&out, 1);
+    assert!(e.contains("is rolex itself, not rolex-core"), "{e}");
+    // A rolex-core that links to the front.
+    let dir = w.home().join("linked");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(rolex(), dir.join("rolex")).unwrap();
+    std::os::unix::fs::symlink("rolex", dir.join("rolex-core")).unwrap();
+    let out = output_within_20s(w.cmd_of(&dir.join("rolex"), &["list"]));
+    let e = fails(&out, 1);
+    assert!(e.contains("is rolex itself, not rolex-core"), "{e}");
+    // A link to the installed front from another folder finds rolex-core
+    // beside the real file.
+    let bin = w.home().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(rolex(), bin.join("rolex")).unwrap();
+    let out = output_within_20s(w.cmd_of(&bin.join("rolex"), &["--version"]));
+    assert!(ok(&out).starts_with("rolex"), "{out:?}");
 }
 
 #[test]

@@ -171,6 +171,18 @@ impl World {
         (field("AccessKeyId"), field("SecretAccessKey"))
     }
 
+    /// Source `name` added to the store (`rolex add NAME --from-env`) from
+    /// the keys of a new IAM user `user` with an MFA device, which are then
+    /// taken out of the environment again.
+    pub fn add_source_of(&mut self, name: &str, user: &str) {
+        let (id, secret) = self.iam_user_with_mfa(user);
+        self.set("AWS_ACCESS_KEY_ID", &id);
+        self.set("AWS_SECRET_ACCESS_KEY", &secret);
+        ok(&self.run(&["add", name, "--from-env", "--yes"]));
+        self.unset("AWS_ACCESS_KEY_ID");
+        self.unset("AWS_SECRET_ACCESS_KEY");
+    }
+
     /// A new IAM user with an access key and an enabled virtual MFA device
     /// `arn:aws:iam::123456789012:mfa/NAME`: (key id, secret).
     pub fn iam_user_with_mfa(&self, name: &str) -> (String, String) {
