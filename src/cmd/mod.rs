@@ -222,7 +222,7 @@ impl Ctx<'_> {
     }
 
     pub fn plan(&self, role: &str) -> Result<Plan, UserError> {
-        if !self.config.roles.contains_key(role) && config::parse_role_arn(role).is_none() {
+        if !self.config.names_role(role) {
             self.first_run(&format!("no role {role:?}"))?;
         }
         profile::resolve(&self.config, role, &self.overrides()?, &self.values())
@@ -230,9 +230,7 @@ impl Ctx<'_> {
 
     /// ROLE as given, else the active role, else `defaults.role`.
     pub fn pick_role(&self, role: Option<String>) -> Result<String, UserError> {
-        let role = role
-            .or_else(|| self.env.non_empty("ROLEX_ROLE").map(str::to_string))
-            .or_else(|| self.config.defaults.role.clone());
+        let role = self.config.role_to_use(role, self.env);
         if role.is_none() {
             self.first_run("no role named, and none to fall back on")?;
         }

@@ -6,9 +6,7 @@ use std::ops::Range;
 
 use super::role::build_role;
 use super::schema::{FileText, RawFile, RawSource};
-use super::values::{
-    is_account_id, is_region, parse_duration, parse_role_arn, role_duration, unknown,
-};
+use super::values::{is_account_id, is_region, parse_duration, role_duration, unknown};
 use super::{Config, DEFAULT_MFA_SESSION, MFA_SESSION_DURATION, Source, SourceKind};
 use crate::error::UserError;
 use crate::template;
@@ -37,8 +35,7 @@ pub fn build(files: &[(FileText, RawFile)]) -> Result<Config, UserError> {
     build_roles(files, &mut config, implicit_source)?;
     check_via(files, &config)?;
     if let Some(dr) = &config.defaults.role
-        && !config.roles.contains_key(dr)
-        && parse_role_arn(dr).is_none()
+        && !config.names_role(dr)
     {
         let (file, span) = files
             .iter()

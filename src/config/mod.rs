@@ -47,6 +47,20 @@ pub struct Config {
     pub roles: BTreeMap<String, Role>,
 }
 
+impl Config {
+    /// ROLE as given, else the shell's active role (`ROLEX_ROLE`), else
+    /// `defaults.role`.
+    pub fn role_to_use(&self, role: Option<String>, env: &Env) -> Option<String> {
+        role.or_else(|| env.non_empty("ROLEX_ROLE").map(str::to_string))
+            .or_else(|| self.defaults.role.clone())
+    }
+
+    /// Whether `role` is a role of the profile file or a role ARN.
+    pub fn names_role(&self, role: &str) -> bool {
+        self.roles.contains_key(role) || parse_role_arn(role).is_some()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Defaults {
     pub source: Option<String>,

@@ -15,14 +15,15 @@ use crate::template::Values;
 /// `None` to hand the command over.
 pub fn fast_path(env: &Env, args: &[OsString]) -> Option<i32> {
     let (role, command) = parse(args)?;
-    let (plan, original, credentials, who) = cached(env, role)?;
-    let inside = crate::output::RoleVars::new(&plan, &credentials, &original).apply(&original);
+    let hit = cached(env, role)?;
+    let inside = crate::output::RoleVars::new(&hit.plan, &hit.credentials, &hit.original)
+        .apply(&hit.original);
     let entry = crate::audit::Entry::for_session(
         "exec",
-        &plan,
-        (&who.0, &who.1),
+        &hit.plan,
+        (&hit.values.user, &hit.values.host),
         None,
-        &credentials,
+        &hit.credentials,
         false,
     );
     crate::audit::record(env, &entry);
@@ -55,12 +56,18 @@ fn parse(args: &[OsString]) -> Option<(Option<String>, Vec<String>)> {
     Some((role, command.iter().map(|w| w.to_string()).collect()))
 }
 
-/// Who and where, for the audit trail.
-type Who = (String, String);
+/// A role's plan whose session is in the kernel keyring cache.
+struct Hit {
+    plan: Plan,
+    /// The environment the shell had before any role.
+    original: Env,
+    credentials: crate::aws::Credentials,
+    /// Who and where, for the session name and the audit trail.
+    values: Values,
+}
 
-/// The plan of ROLE (or the active or default role), the environment the
-/// shell had before any role, and the cached session that fits the plan.
-fn cached(env: &Env, role: Option<String>) -> Option<(Plan, Env, crate::aws::Credentials, Who)> {
+/// ROLE (or the active or default role), if its cached session fits.
+fn cached(env: &Env, role: Option<String>) -> Option<Hit> {
     // rolex-core says an expired shell role ran out, and decides the cache.
     if crate::session::expired_role(env).is_some()
         || !matches!(crate::cache::wanted(env), Ok("auto" | "kernel"))
@@ -68,16 +75,13 @@ fn cached(env: &Env, role: Option<String>) -> Option<(Plan, Env, crate::aws::Cre
         return None;
     }
     let config = crate::config::load(env).ok()?;
-    let role = role
-        .or_else(|| env.non_empty("ROLEX_ROLE").map(str::to_string))
-        .or_else(|| config.defaults.role.clone())?;
-    if !config.roles.contains_key(&role) && crate::config::parse_role_arn(&role).is_none() {
+    let role = config.role_to_use(role, env)?;
+    if !config.names_role(&role) {
         return None;
     }
-    let who = (crate::process::user_name(env), crate::process::hostname());
     let values = Values {
-        user: who.0.clone(),
-        host: who.1.clone(),
+        user: crate::process::user_name(env),
+        host: crate::process::hostname(),
         ..Values::default()
     };
     let plan = crate::profile::resolve(&config, &role, &Overrides::default(), &values).ok()?;
@@ -90,7 +94,12 @@ fn cached(env: &Env, role: Option<String>) -> Option<(Plan, Env, crate::aws::Cre
     if !hit.fits(&fingerprint, config.defaults.cache_margin.into()) {
         return None;
     }
-    Some((plan, original, hit.credentials, who))
+    Some(Hit {
+        plan,
+        original,
+        credentials: hit.credentials,
+        values,
+    })
 }
 
 #[cfg(target_os = "linux")]

@@ -3,8 +3,8 @@
 //! role session is in the kernel keyring cache, and hands every other
 //! command to `rolex-core`, the whole tool, installed beside it.
 //!
-//! Why two programs: a position-independent binary of 14 MB writes some
-//! 21,000 pointers at every start (bench/RESULTS.md), most of `rolex
+//! Why two programs: a position-independent binary of 12.6 MB writes some
+//! 19,000 pointers at every start (bench/RESULTS.md), most of `rolex
 //! prompt`'s time. This one has a few hundred, and keeps address-space
 //! randomisation. Its modules are rolex-core's own files, compiled by path,
 //! so both programs decide the same way; what the front cannot decide alone

@@ -97,31 +97,13 @@ fn the_front_binary_alone_runs_a_cached_exec_and_the_prompt() {
     assert_eq!(prompt(&front), prompt(&rolex_core()));
 }
 
-/// Runs the command, failing the test (and killing it) if it does not end
-/// within 20 s.
-fn output_within_20s(mut cmd: std::process::Command) -> std::process::Output {
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    for _ in 0..200 {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    child.kill().unwrap();
-    panic!("still running after 20 s: the front keeps starting itself");
-}
-
 #[test]
 fn a_front_that_finds_itself_under_rolex_cores_name_says_so_instead_of_starting_itself() {
     let w = World::new(ROLES);
     // A copy of the front named rolex-core beside it.
     let front = lone_front(&w);
     std::fs::copy(&front, front.with_file_name("rolex-core")).unwrap();
-    let out = output_within_20s(w.cmd_of(&front, &["list"]));
+    let out = run_bounded(w.cmd_of(&front, &["list"]), 20);
     let e = fails(&out, 1);
     assert!(e.contains("is rolex itself, not rolex-core"), "{e}");
     // A rolex-core that links to the front.
@@ -129,7 +111,7 @@ fn a_front_that_finds_itself_under_rolex_cores_name_says_so_instead_of_starting_
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(rolex(), dir.join("rolex")).unwrap();
     std::os::unix::fs::symlink("rolex", dir.join("rolex-core")).unwrap();
-    let out = output_within_20s(w.cmd_of(&dir.join("rolex"), &["list"]));
+    let out = run_bounded(w.cmd_of(&dir.join("rolex"), &["list"]), 20);
     let e = fails(&out, 1);
     assert!(e.contains("is rolex itself, not rolex-core"), "{e}");
     // A link to the installed front from another folder finds rolex-core
@@ -137,7 +119,7 @@ fn a_front_that_finds_itself_under_rolex_cores_name_says_so_instead_of_starting_
     let bin = w.home().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink(rolex(), bin.join("rolex")).unwrap();
-    let out = output_within_20s(w.cmd_of(&bin.join("rolex"), &["--version"]));
+    let out = run_bounded(w.cmd_of(&bin.join("rolex"), &["--version"]), 20);
     assert!(ok(&out).starts_with("rolex"), "{out:?}");
 }
 

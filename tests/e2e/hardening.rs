@@ -72,47 +72,6 @@ fn log_since_a_huge_duration_shows_everything_instead_of_panicking() {
     fails(&w.run(&["log", "--since", "soon"]), 2);
 }
 
-/// Runs `cmd` and gives up (killing it) after `secs`: a hang is a failure,
-/// not a stuck test suite.
-fn run_bounded(mut cmd: std::process::Command, secs: u64) -> std::process::Output {
-    use std::io::Read;
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} still ran after {secs} s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_end(&mut stdout)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_end(&mut stderr)
-        .unwrap();
-    std::process::Output {
-        status,
-        stdout,
-        stderr,
-    }
-}
-
 #[test]
 fn an_included_fifo_is_refused_instead_of_hanging() {
     let w = World::new("include = [\"pipe.toml\"]\n");
